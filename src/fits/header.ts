@@ -218,7 +218,16 @@ export function parseHeader(bytes: Uint8Array): ParsedHeader {
  */
 export function formatHeader(header: Header): Buffer {
   const lines: string[] = [];
-  for (const card of header.cards) lines.push(...formatCard(card));
+  let longstrn = header.has('LONGSTRN');
+  for (const card of header.cards) {
+    const formatted = formatCard(card);
+    // Declare the CONTINUE convention before its first use (fitsverify warns otherwise).
+    if (formatted.length > 1 && card.value !== undefined && !longstrn) {
+      lines.push(...formatCard({ key: 'LONGSTRN', value: 'OGIP 1.0', comment: 'The OGIP long string convention may be used' }));
+      longstrn = true;
+    }
+    lines.push(...formatted);
+  }
   lines.push('END'.padEnd(80));
   const body = lines.join('');
   const size = Math.ceil(body.length / BLOCK_SIZE) * BLOCK_SIZE;

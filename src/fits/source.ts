@@ -1,0 +1,112 @@
+/**
+ * Random access to the bytes of a FITS file: plain files are read in place through a file
+ * handle (so a band of rows never loads the whole image); gzip files, recognised by their
+ * magic bytes (1f 8b) whatever their name, are decompressed into memory once.
+ */
+import { promises as fsp } from 'node:fs';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { MosaicError, asMosaicError } from '../errors.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Read-only byte access to a (decompressed) FITS stream. Call `close()` when done. */
+export interface FitsSource {
+  readonly path: string;
+  readonly size: number;
+  readonly gzip: boolean;
+  /**
+   * `length` bytes from `offset`, in a fresh buffer that the caller may modify.
+   * @throws MosaicError E_FITS_TRUNCATED when the range passes the end.
+   */
+  read(offset: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+class MemorySource implements FitsSource {
+  readonly gzip = true;
+  constructor(readonly path: string, private readonly bytes: Buffer) {}
+  get size(): number {
+    return this.bytes.length;
+  }
+  async read(offset: number, length: number): Promise<Buffer> {
+    checkRange(this, offset, length);
+    return Buffer.from(this.bytes.subarray(offset, offset + length));
+  }
+  async close(): Promise<void> {}
+}
+
+class FileSource implements FitsSource {
+  readonly gzip = false;
+  constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number) {}
+  async read(offset: number, length: number): Promise<Buffer> {
+    checkRange(this, offset, length);
+    const buf = allocate(length, this.path);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);
+      if (bytesRead === 0) throw truncated(this.path, offset + done, offset + length);
+      done += bytesRead;
+    }
+    return buf;
+  }
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+function checkRange(src: FitsSource, offset: number, length: number): void {
+  if (offset + length > src.size) throw truncated(src.path, src.size, offset + length);
+}
+
+/** `E_FITS_TRUNCATED: file: data unit ends at byte <actual> of <expected>`. */
+export function truncated(path: string, actual: number, expected: number, what = 'data unit'): MosaicError {
+  return new MosaicError('E_FITS_TRUNCATED', `${what} ends at byte ${actual} of ${expected}`, { stage: 'fits', file: path });
+}
+
+/** A zero-filled buffer, or E_FILE_READ when it is too large to allocate. */
+export function allocate(length: number, path: string): Buffer {
+  try {
+    return Buffer.alloc(length);
+  } catch (err) {
+    throw new MosaicError('E_FILE_READ', `cannot allocate ${length} bytes`, { stage: 'fits', file: path, cause: err });
+  }
+}
+
+/**
+ * Open a FITS file for reading.
+ * @throws MosaicError E_FILE_NOT_FOUND, E_FILE_READ (a folder, unreadable), E_GZIP_CORRUPT.
+ */
+export async function openFitsSource(path: string): Promise<FitsSource> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(path, 'r');
+  } catch (err) {
+    throw asMosaicError(err, { stage: 'fits', file: path });
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new MosaicError('E_FILE_READ', 'is a directory, expected a FITS file', { stage: 'fits', file: path });
+    const magic = Buffer.alloc(2);
+    await handle.read(magic, 0, 2, 0);
+    if (stat.size >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+      const packed = await handle.readFile();
+      await handle.close();
+      let bytes: Buffer;
+      try {
+        bytes = await gunzipAsync(packed);
+      } catch (err) {
+        throw new MosaicError('E_GZIP_CORRUPT', `corrupt gzip data (${(err as Error).message})`, {
+          stage: 'fits',
+          file: path,
+          cause: err,
+        });
+      }
+      return new MemorySource(path, bytes);
+    }
+    return new FileSource(path, handle, stat.size);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw asMosaicError(err, { stage: 'fits', file: path });
+  }
+}
