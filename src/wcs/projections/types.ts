@@ -27,6 +27,10 @@ export interface Projection {
 export interface ProjectionParams {
   pv(m: number): number | undefined;
   pvLon(m: number): number | undefined;
+  /** 1-based number of the latitude axis, used only in error messages (default 2). */
+  latAxis?: number;
+  /** 1-based number of the longitude axis, used only in error messages (default 1). */
+  lonAxis?: number;
 }
 
 /** Builds a projection; throws MosaicError('E_WCS_PROJECTION' | 'E_WCS_KEYWORD') for invalid parameters. */

@@ -1,0 +1,312 @@
+/**
+ * Global background model: one correction plane per image from the planes fitted to the
+ * pairwise difference images, solved all at once.
+ *
+ * Montage's mBgModel (Caltech-IPAC/Montage `MontageLib/BgModel/montageBgModel.c`) relaxes the
+ * corrections one image at a time (half-steps, thousands of sweeps) against the fitted
+ * planes integrated over each overlap's bounding box. Here the same least-squares problem is
+ * solved directly:
+ *
+ *   minimise  Σ_pairs w_k Σ_{pixels of overlap k} [ (P_plus − P_minus)(x, y) − F_k(x, y) ]²
+ *
+ * over the planes P_i(x, y) = a_i·x + b_i·y + c_i, where F_k is the plane fitted to
+ * plus − minus. The inner sum only needs the pixel moments of the overlap (n, Σx, Σy, Σx²,
+ * Σxy, Σy²), so setting up is O(images + pairs). Weights: w_k = 1 / (rms_k² + floor²): each
+ * overlap pixel counts as one measurement with the noise of its fit (a sliver has few pixels
+ * and so little weight, without a cut-off); the floor (a tenth of the median rms) keeps
+ * pairs of identical pixels (rms ≈ 0) from dominating by many orders of magnitude.
+ *
+ * Gauge: adding one plane to every image of a connected group changes no difference, so the
+ * solution is fixed by requiring the **mean correction plane of each connected group to be
+ * zero** (Σ_i P_i = 0). This is where Montage's symmetric relaxation ends up too (its
+ * corrections start at zero and every pair update is applied with opposite signs; on the
+ * two-night 2MASS set the mean of its c values is 0.04 DN for corrections of ±23–32 DN),
+ * it is independent of the pixel origin, and it does not favour any image. Images with no
+ * usable pair get a zero correction.
+ *
+ * Coordinates: x, y are whatever the fits use; for Montage tables they are mosaic pixel
+ * offsets x = (0-based mosaic column) − CRPIX1, y = (0-based mosaic row) − CRPIX2 of the
+ * mosaic header, the convention mFitplane, mBgModel and mBackground share. Internally the
+ * solve is done in centred, scaled coordinates for conditioning.
+ */
+import { MosaicError } from '../errors.js';
+import { choleskySolve, conjugateGradient, invertSmall } from './linear-solve.js';
+import type { PointMoments } from './plane-fit.js';
+
+/** A plane a·x + b·y + c. */
+export interface Plane {
+  a: number;
+  b: number;
+  c: number;
+}
+
+/** One overlap: the plane fitted to image[plus] − image[minus] over a region given by its pixel moments. */
+export interface PairConstraint extends Plane {
+  /** Index (0-based, into the image list of the solve) of the image that was added. */
+  plus: number;
+  /** Index of the image that was subtracted. */
+  minus: number;
+  /** rms of the difference about its fitted plane (data units); non-finite marks a failed fit. */
+  rms: number;
+  /** Pixel moments of the overlap region in the same x, y as the plane. */
+  moments: PointMoments;
+}
+
+/** Options of {@link solveBackgroundModel}. */
+export interface BackgroundModelOptions {
+  /** Solve for levels only (a = b = 0 for every image), as `mBgModel -l`. Default false. */
+  levelOnly?: boolean;
+  /** Pairs with fewer pixels are ignored. Default 3 (1 with levelOnly). */
+  minPixels?: number;
+  /** rms floor as a fraction of the median rms of the usable pairs. Default 0.1. */
+  rmsFloorFraction?: number;
+  /** `dense` (Cholesky), `cg` (preconditioned conjugate gradient) or `auto` (dense up to 600 unknowns). Default `auto`. */
+  method?: 'auto' | 'dense' | 'cg';
+}
+
+/** Result of {@link solveBackgroundModel}. */
+export interface BackgroundModel {
+  /** Correction plane per image, to be subtracted from it (mBackground). Same order as the input. */
+  planes: Plane[];
+  /** Connected group of each image (images without a usable pair get their own group). */
+  group: number[];
+  /** Per pair: whether it entered the solve. */
+  used: boolean[];
+  /** Per pair: the weight it got per pixel (0 when unused). */
+  weight: number[];
+  /** Per used pair: rms over its overlap of F_k − (P_plus − P_minus), data units (NaN when unused). */
+  residual: number[];
+  method: 'dense' | 'cg';
+  /** CG iterations (0 for dense). */
+  iterations: number;
+}
+
+interface Scaled {
+  k: 1 | 3;
+  /** k×k moment matrix of φ (row-major). */
+  M: Float64Array;
+  /** Right-hand side G·f: moments of φ times the fitted plane. */
+  g: Float64Array;
+}
+
+function median(v: number[]): number {
+  if (v.length === 0) return NaN;
+  const s = [...v].sort((p, q) => p - q);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** Moments in u = (x − x0)/s, v = (y − y0)/s. */
+function scaleMoments(m: PointMoments, x0: number, y0: number, s: number): PointMoments {
+  return {
+    n: m.n,
+    sx: (m.sx - m.n * x0) / s,
+    sy: (m.sy - m.n * y0) / s,
+    sxx: (m.sxx - 2 * x0 * m.sx + m.n * x0 * x0) / (s * s),
+    sxy: (m.sxy - x0 * m.sy - y0 * m.sx + m.n * x0 * y0) / (s * s),
+    syy: (m.syy - 2 * y0 * m.sy + m.n * y0 * y0) / (s * s),
+  };
+}
+
+function pairSystem(m: PointMoments, f: Plane, levelOnly: boolean): Scaled {
+  // f is already in scaled coordinates.
+  if (levelOnly) {
+    return { k: 1, M: Float64Array.of(m.n), g: Float64Array.of(f.a * m.sx + f.b * m.sy + f.c * m.n) };
+  }
+  const M = Float64Array.of(m.sxx, m.sxy, m.sx, m.sxy, m.syy, m.sy, m.sx, m.sy, m.n);
+  const g = new Float64Array(3);
+  for (let i = 0; i < 3; i++) g[i] = M[i * 3] * f.a + M[i * 3 + 1] * f.b + M[i * 3 + 2] * f.c;
+  return { k: 3, M, g };
+}
+
+/**
+ * Solve for every image's correction plane. `nImages` images are indexed 0..nImages−1 in
+ * the pairs. Pairs that cannot be used (failed fit: non-finite plane or rms; too few pixels;
+ * plus = minus; index out of range) are skipped and reported in `used`, never fatal.
+ *
+ * @throws MosaicError `E_ARGUMENT` when nImages is not a non-negative integer.
+ * @example
+ *   const { planes } = solveBackgroundModel(2, [{ plus: 0, minus: 1, a: 0, b: 0, c: 5, rms: 1, moments }]);
+ *   // planes[0].c ≈ 2.5, planes[1].c ≈ -2.5
+ */
+export function solveBackgroundModel(nImages: number, pairs: readonly PairConstraint[], options: BackgroundModelOptions = {}): BackgroundModel {
+  if (!Number.isInteger(nImages) || nImages < 0)
+    throw new MosaicError('E_ARGUMENT', `Expected non-negative integer for nImages but received ${nImages}`, { stage: 'bgmodel' });
+  const levelOnly = options.levelOnly ?? false;
+  const k = levelOnly ? 1 : 3;
+  const minPixels = options.minPixels ?? (levelOnly ? 1 : 3);
+  const used = pairs.map(
+    (p) =>
+      Number.isInteger(p.plus) &&
+      Number.isInteger(p.minus) &&
+      p.plus !== p.minus &&
+      p.plus >= 0 &&
+      p.minus >= 0 &&
+      p.plus < nImages &&
+      p.minus < nImages &&
+      [p.a, p.b, p.c, p.rms, p.moments.n, p.moments.sx, p.moments.sy, p.moments.sxx, p.moments.sxy, p.moments.syy].every(Number.isFinite) &&
+      p.moments.n >= minPixels,
+  );
+  const usable = pairs.filter((_, i) => used[i]);
+
+  // Weights per pixel.
+  const medRms = median(usable.map((p) => p.rms));
+  const floor = medRms > 0 ? (options.rmsFloorFraction ?? 0.1) * medRms : 1;
+  const weight = pairs.map((p, i) => (used[i] ? 1 / (p.rms * p.rms + floor * floor) : 0));
+
+  // Centre and scale coordinates for conditioning.
+  let wn = 0;
+  let x0 = 0;
+  let y0 = 0;
+  for (const p of usable) {
+    wn += p.moments.n;
+    x0 += p.moments.sx;
+    y0 += p.moments.sy;
+  }
+  x0 = wn > 0 ? x0 / wn : 0;
+  y0 = wn > 0 ? y0 / wn : 0;
+  let spread = 0;
+  for (const p of usable) {
+    const m = p.moments;
+    spread = Math.max(spread, Math.sqrt(Math.max(0, (m.sxx - 2 * x0 * m.sx + m.n * x0 * x0) / m.n)), Math.sqrt(Math.max(0, (m.syy - 2 * y0 * m.sy + m.n * y0 * y0) / m.n)));
+  }
+  const s = spread > 0 ? spread : 1;
+
+  // Connected groups (union-find over used pairs).
+  const parent = Array.from({ length: nImages }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (const p of usable) parent[find(p.plus)] = find(p.minus);
+  const roots = new Map<number, number>();
+  const group = Array.from({ length: nImages }, (_, i) => {
+    const r = find(i);
+    if (!roots.has(r)) roots.set(r, roots.size);
+    return roots.get(r)!;
+  });
+
+  // Assemble the block diagonal (for the preconditioner / dense matrix) and the right-hand side.
+  const N = nImages * k;
+  const rhs = new Float64Array(N);
+  const diag = new Float64Array(nImages * k * k);
+  const systems: Array<{ plus: number; minus: number; M: Float64Array; w: number }> = [];
+  pairs.forEach((p, idx) => {
+    if (!used[idx]) return;
+    const m = scaleMoments(p.moments, x0, y0, s);
+    const f: Plane = { a: p.a * s, b: p.b * s, c: p.c + p.a * x0 + p.b * y0 };
+    const sys = pairSystem(m, f, levelOnly);
+    const w = weight[idx];
+    for (let i = 0; i < k; i++) {
+      rhs[p.plus * k + i] += w * sys.g[i];
+      rhs[p.minus * k + i] -= w * sys.g[i];
+    }
+    for (let i = 0; i < k * k; i++) {
+      diag[p.plus * k * k + i] += w * sys.M[i];
+      diag[p.minus * k * k + i] += w * sys.M[i];
+    }
+    systems.push({ plus: p.plus, minus: p.minus, M: sys.M, w });
+  });
+  // Tiny ridge: makes the semi-definite system (one free plane per group) definite without
+  // moving the solution measurably; the gauge is fixed exactly afterwards.
+  // Per image, relative to its own block, so that groups with very different weights are all regularised.
+  const ridge = new Float64Array(N);
+  for (let i = 0; i < nImages; i++) {
+    let m = 0;
+    for (let j = 0; j < k; j++) m = Math.max(m, diag[i * k * k + j * k + j]);
+    for (let j = 0; j < k; j++) ridge[i * k + j] = m > 0 ? m * 1e-11 : 1;
+  }
+
+  const method = options.method === 'dense' || options.method === 'cg' ? options.method : N <= 600 ? 'dense' : 'cg';
+  /** y = A0·v (the un-ridged normal matrix), O(pairs). */
+  const applyA0 = (v: Float64Array, out: Float64Array) => {
+    out.fill(0);
+    for (const { plus, minus, M, w } of systems)
+      for (let r = 0; r < k; r++) {
+        let t = 0;
+        for (let c = 0; c < k; c++) t += M[r * k + c] * (v[plus * k + c] - v[minus * k + c]);
+        out[plus * k + r] += w * t;
+        out[minus * k + r] -= w * t;
+      }
+  };
+  let solveRidged: (b: Float64Array) => Float64Array;
+  let iterations = 0;
+  if (method === 'dense') {
+    const A = new Float64Array(N * N);
+    for (let i = 0; i < nImages; i++)
+      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) A[(i * k + r) * N + i * k + c] = diag[i * k * k + r * k + c];
+    for (const { plus, minus, M, w } of systems)
+      for (let r = 0; r < k; r++)
+        for (let c = 0; c < k; c++) {
+          A[(plus * k + r) * N + minus * k + c] -= w * M[r * k + c];
+          A[(minus * k + r) * N + plus * k + c] -= w * M[r * k + c];
+        }
+    for (let i = 0; i < N; i++) A[i * N + i] += ridge[i];
+    solveRidged = (b) => {
+      const sol = choleskySolve(A, b, N);
+      if (!sol) throw new MosaicError('E_INTERNAL', 'background model matrix is not positive definite', { stage: 'bgmodel' });
+      return sol;
+    };
+  } else {
+    const apply = (v: Float64Array, out: Float64Array) => {
+      applyA0(v, out);
+      for (let i = 0; i < N; i++) out[i] += ridge[i] * v[i];
+    };
+    const inv = diag.slice();
+    for (let i = 0; i < nImages; i++) {
+      const blk = inv.subarray(i * k * k, (i + 1) * k * k);
+      for (let j = 0; j < k; j++) blk[j * k + j] += ridge[i * k + j];
+      if (!invertSmall(blk, k)) for (let j = 0; j < k * k; j++) blk[j] = j % (k + 1) === 0 ? 1 / ridge[i * k] : 0;
+    }
+    const precondition = (r: Float64Array, z: Float64Array) => {
+      for (let i = 0; i < nImages; i++)
+        for (let a = 0; a < k; a++) {
+          let t = 0;
+          for (let b = 0; b < k; b++) t += inv[i * k * k + a * k + b] * r[i * k + b];
+          z[i * k + a] = t;
+        }
+    };
+    solveRidged = (b) => {
+      const res = conjugateGradient(apply, b, precondition, { tolerance: 1e-13 });
+      iterations += res.iterations;
+      return res.x;
+    };
+  }
+  // Solve with the ridge, then refine against the un-ridged matrix so the ridge leaves no bias.
+  const x = solveRidged(rhs);
+  const Ax = new Float64Array(N);
+  for (let step = 0; step < 3; step++) {
+    applyA0(x, Ax);
+    const r = rhs.map((v, i) => v - Ax[i]);
+    const dx = solveRidged(r);
+    for (let i = 0; i < N; i++) x[i] += dx[i];
+  }
+
+  // Gauge: the mean plane of every group is zero.
+  const nGroups = roots.size;
+  const mean = new Float64Array(nGroups * k);
+  const count = new Float64Array(nGroups);
+  for (let i = 0; i < nImages; i++) {
+    count[group[i]]++;
+    for (let j = 0; j < k; j++) mean[group[i] * k + j] += x[i * k + j];
+  }
+  for (let i = 0; i < nImages; i++) for (let j = 0; j < k; j++) x[i * k + j] -= mean[group[i] * k + j] / count[group[i]];
+
+  // Back to the caller's coordinates: a·x + b·y + c = a'·u + b'·v + c'.
+  const planes: Plane[] = [];
+  for (let i = 0; i < nImages; i++) {
+    const [au, bv, c] = levelOnly ? [0, 0, x[i]] : [x[i * 3], x[i * 3 + 1], x[i * 3 + 2]];
+    const a = au / s;
+    const b = bv / s;
+    planes.push({ a, b, c: c - a * x0 - b * y0 });
+  }
+  const residual = pairs.map((p, idx) => (used[idx] ? planeRmsOver(p, planes[p.plus], planes[p.minus]) : NaN));
+  return { planes, group, used, weight, residual, method, iterations };
+}
+
+/** rms over a pair's overlap of F − (P_plus − P_minus), from its moments. */
+function planeRmsOver(p: PairConstraint, plus: Plane, minus: Plane): number {
+  const da = p.a - (plus.a - minus.a);
+  const db = p.b - (plus.b - minus.b);
+  const dc = p.c - (plus.c - minus.c);
+  const m = p.moments;
+  const sq = da * da * m.sxx + db * db * m.syy + dc * dc * m.n + 2 * da * db * m.sxy + 2 * da * dc * m.sx + 2 * db * dc * m.sy;
+  return Math.sqrt(Math.max(0, sq / m.n));
+}

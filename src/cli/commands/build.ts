@@ -1,0 +1,39 @@
+/** `mosaic build INPUT… -o OUT.fits [--no-bg] [--template HDR] [--png OUT.png] [--workdir DIR] [--threads N]`. */
+import { buildMosaic } from '../../pipeline/build.js';
+import { createProgress } from '../../pipeline/progress.js';
+import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
+import { COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
+import type { Command } from '../command.js';
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'Make a mosaic from raw images in one run (imgtbl, makehdr, project, background, add)',
+  options: [
+    { name: 'output', short: 'o', type: 'string', arg: 'OUT.fits', default: 'mosaic.fits', help: 'Mosaic file (area image beside it)' },
+    { name: 'bg', type: 'boolean', default: true, help: 'Background matching (--no-bg to skip)' },
+    { name: 'template', type: 'string', arg: 'HDR', help: 'Use this header instead of computing one' },
+    { name: 'png', type: 'string', arg: 'OUT.png', help: 'Also write a PNG preview' },
+    { name: 'workdir', type: 'string', arg: 'DIR', help: 'Keep every intermediate file here (Montage names)' },
+    { name: 'threads', type: 'integer', min: 1, help: 'Worker threads (default: all cores)' },
+    { name: 'method', type: 'enum', values: PROJECT_METHODS, default: 'exact', help: 'Resampling method' },
+    { name: 'combine', type: 'enum', values: COMBINE_METHODS, default: 'mean', help: 'How to combine overlapping pixels' },
+  ],
+  positionals: [{ name: 'inputs', help: 'Folders, FITS files or globs', variadic: true }],
+  async run(args, ctx) {
+    const o = args.options;
+    const r = await buildMosaic({
+      inputs: args.positionals.inputs as string[],
+      output: o.output as string,
+      bg: o.bg as boolean,
+      template: o.template as string | undefined,
+      png: o.png as string | undefined,
+      workdir: o.workdir as string | undefined,
+      threads: o.threads as number | undefined,
+      method: o.method as ProjectMethod,
+      combine: o.combine as CombineMethod,
+      progress: createProgress(ctx.stderr, { isTTY: ctx.isTTY, quiet: ctx.quiet || ctx.json }),
+      onWarning: (m) => ctx.log(`build: ${m}`),
+    });
+    return { count: r.count, used: r.used, failed: r.failed, nooverlap: r.nooverlap, naxis1: r.naxis1, naxis2: r.naxis2, background: r.background, time: Math.round(r.seconds * 10) / 10 };
+  },
+};

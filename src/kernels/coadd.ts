@@ -1,0 +1,38 @@
+/**
+ * Weighted-mean coaddition (mAdd `mean`) — the TypeScript twin of
+ * `crates/mosaic-core/src/coadd.rs` (bit-identical: same operations, same order).
+ * Reference: Montage mAdd (Berriman et al. 2004), area-weighted mean.
+ */
+import type { SampleArray } from './reproject-exact.js';
+
+/** Add one tile into the sums (arguments trusted; see `coaddAccumulate` in ./index.ts). */
+export function coaddAccumulateTs(
+  sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
+  tileValue: SampleArray, tileWeight: SampleArray, tileWidth: number, tileHeight: number, x0: number, y0: number,
+): void {
+  const mosaicHeight = sumVW.length / mosaicWidth;
+  const iLo = Math.max(-x0, 0);
+  const iHi = Math.min(mosaicWidth - x0, tileWidth);
+  const jLo = Math.max(-y0, 0);
+  const jHi = Math.min(mosaicHeight - y0, tileHeight);
+  const saturate = count instanceof Uint32Array;
+  for (let j = jLo; j < jHi; j++) {
+    const trow = j * tileWidth;
+    const mrow = (y0 + j) * mosaicWidth + x0;
+    for (let i = iLo; i < iHi; i++) {
+      const v = tileValue[trow + i];
+      const wt = tileWeight[trow + i];
+      if (v - v === 0 && wt - wt === 0 && wt > 0) {
+        const m = mrow + i;
+        sumVW[m] += v * wt;
+        sumW[m] += wt;
+        if (!saturate || count[m] < 0xffffffff) count[m] += 1;
+      }
+    }
+  }
+}
+
+/** `out = sumVW / sumW`, NaN where `sumW <= threshold`. */
+export function coaddFinishTs(sumVW: Float64Array, sumW: Float64Array, out: Float64Array, threshold: number): void {
+  for (let p = 0; p < out.length; p++) out[p] = sumW[p] > threshold ? sumVW[p] / sumW[p] : NaN;
+}

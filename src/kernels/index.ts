@@ -1,0 +1,379 @@
+/**
+ * The kernel API the stages call. Each function validates its options once (same
+ * messages on both backends), then runs the native Rust kernel when the addon is loaded
+ * (`src/native/load.ts`) or its TypeScript twin otherwise. Results are identical between
+ * backends (bit for bit except Lanczos weights, which agree to ~1e-15).
+ *
+ * Async variants run the native kernel off the JS thread (libuv pool) and keep the
+ * arrays alive until they settle; do not touch the arrays passed before then. Without the
+ * addon they run synchronously and return a settled promise.
+ */
+import { native } from '../native/load.js';
+import { coaddAccumulateTs, coaddFinishTs } from './coadd.js';
+import { histogramTs } from './histogram.js';
+import { medianStackTs } from './median.js';
+import { reprojectExactRowsTs, type SampleArray } from './reproject-exact.js';
+import { RESAMPLE_METHODS, resampleTs, type ResampleMethod } from './resample.js';
+import { imageStatistics } from './stats.js';
+import {
+  expectChoice, expectDisjoint, expectInt, expectLength, expectNumber, expectSize, expectTyped,
+} from './validate.js';
+
+export { backend } from '../native/load.js';
+export type { SampleArray } from './reproject-exact.js';
+export type { ResampleMethod } from './resample.js';
+
+// ---------------------------------------------------------------------------------------
+// reprojectExact
+
+/** Options of {@link reprojectExact}. */
+export interface ReprojectExactOptions {
+  /** Input samples, `srcWidth*srcHeight`, row-major; non-finite samples are blank. */
+  src: SampleArray;
+  srcWidth: number;
+  srcHeight: number;
+  /**
+   * `(outWidth+1)*(outHeight+1)` output corner positions in INPUT 0-based pixel
+   * coordinates (input pixel k covers [k-0.5, k+0.5]); entry `i + (outWidth+1)*j` is the
+   * corner at output 0-based position (i-0.5, j-0.5). Non-finite → the pixels using it are blank.
+   */
+  cornerX: Float64Array;
+  cornerY: Float64Array;
+  outWidth: number;
+  outHeight: number;
+  /** First output row to compute (default 0). */
+  rowStart?: number;
+  /** One past the last output row to compute (default outHeight). */
+  rowEnd?: number;
+  /** Output values, `outWidth*(rowEnd-rowStart)`; allocated when omitted. */
+  value?: Float64Array;
+  /** Output coverage fractions, same length as `value`; allocated when omitted. */
+  coverage?: Float64Array;
+  /** Threads for the native kernel (default 1; the TypeScript twin ignores it). Results do not depend on it. */
+  threads?: number;
+}
+
+/** Result of {@link reprojectExact}: row `rowStart` of the output is row 0 here. */
+export interface ReprojectExactResult {
+  /** Σ src·overlap / Σ overlap over finite input pixels; NaN where nothing finite overlaps. */
+  value: Float64Array;
+  /** Σ overlap / area(output quad), in [0, 1]. */
+  coverage: Float64Array;
+}
+
+interface ReprojectArgs {
+  o: ReprojectExactOptions;
+  y0: number;
+  y1: number;
+  threads: number;
+  value: Float64Array;
+  coverage: Float64Array;
+}
+
+function reprojectArgs(o: ReprojectExactOptions): ReprojectArgs {
+  expectTyped(o.src, 'src', ['Float32Array', 'Float64Array']);
+  const sw = expectSize(o.srcWidth, 'srcWidth', 1);
+  const sh = expectSize(o.srcHeight, 'srcHeight', 1);
+  expectLength(o.src, 'src', sw * sh, `${sw}*${sh}`);
+  expectTyped(o.cornerX, 'cornerX', ['Float64Array']);
+  expectTyped(o.cornerY, 'cornerY', ['Float64Array']);
+  const ow = expectSize(o.outWidth, 'outWidth', 1);
+  const oh = expectSize(o.outHeight, 'outHeight', 1);
+  const corners = `${ow + 1}*${oh + 1}`;
+  expectLength(o.cornerX, 'cornerX', (ow + 1) * (oh + 1), corners);
+  expectLength(o.cornerY, 'cornerY', (ow + 1) * (oh + 1), corners);
+  const y0 = o.rowStart === undefined ? 0 : expectSize(o.rowStart, 'rowStart', 0);
+  const y1 = o.rowEnd === undefined ? oh : expectSize(o.rowEnd, 'rowEnd', 0);
+  if (y1 > oh || y0 > y1) throw new RangeError(`Expected 0 <= rowStart <= rowEnd <= ${oh} for rows but received ${y0}..${y1}`);
+  const threads = o.threads === undefined ? 1 : expectSize(o.threads, 'threads', 1);
+  const n = ow * (y1 - y0);
+  const value = o.value ?? new Float64Array(n);
+  const coverage = o.coverage ?? new Float64Array(n);
+  expectTyped(value, 'value', ['Float64Array']);
+  expectTyped(coverage, 'coverage', ['Float64Array']);
+  expectLength(value, 'value', n, `${ow}*${y1 - y0}`);
+  expectLength(coverage, 'coverage', n, `${ow}*${y1 - y0}`);
+  expectDisjoint({ value, coverage }, { src: o.src, cornerX: o.cornerX, cornerY: o.cornerY, value, coverage });
+  return { o, y0, y1, threads, value, coverage };
+}
+
+/**
+ * Exact flux-conserving reprojection (mProject's core): every output pixel's quadrilateral
+ * is clipped against the input pixel grid. Conserves flux (Σ value·coverage·quadArea =
+ * Σ src for a fully covered input) and returns the input exactly for an identity grid.
+ *
+ * @throws TypeError / RangeError for wrong array types, sizes or lengths.
+ * @example
+ * const { value, coverage } = reprojectExact({ src, srcWidth: 100, srcHeight: 100, cornerX, cornerY, outWidth: 80, outHeight: 80 });
+ */
+export function reprojectExact(options: ReprojectExactOptions): ReprojectExactResult {
+  const a = reprojectArgs(options);
+  const { o } = a;
+  if (native) {
+    native.reprojectExact(o.src, o.srcWidth, o.srcHeight, o.cornerX, o.cornerY, o.outWidth, o.outHeight, a.value, a.coverage, a.y0, a.y1, a.threads);
+  } else {
+    reprojectExactRowsTs(o.src, o.srcWidth, o.srcHeight, o.cornerX, o.cornerY, o.outWidth, a.y0, a.y1, a.value, a.coverage);
+  }
+  return { value: a.value, coverage: a.coverage };
+}
+
+/** {@link reprojectExact} off the JS thread (native) — same options, same result. */
+export async function reprojectExactAsync(options: ReprojectExactOptions): Promise<ReprojectExactResult> {
+  const a = reprojectArgs(options);
+  const { o } = a;
+  if (!native) return reprojectExact(options);
+  await native.reprojectExactAsync(o.src, o.srcWidth, o.srcHeight, o.cornerX, o.cornerY, o.outWidth, o.outHeight, a.value, a.coverage, a.y0, a.y1, a.threads);
+  return { value: a.value, coverage: a.coverage };
+}
+
+// ---------------------------------------------------------------------------------------
+// resample
+
+/** Options of {@link resample}. */
+export interface ResampleOptions {
+  /** Input samples, `srcWidth*srcHeight`, row-major; non-finite samples are blank. */
+  src: SampleArray;
+  srcWidth: number;
+  srcHeight: number;
+  /** Sample positions in input 0-based pixel coordinates. */
+  x: Float64Array;
+  y: Float64Array;
+  /** `nearest`, `bilinear` or `lanczos3`. */
+  method: ResampleMethod;
+  /** Output, `x.length`; allocated when omitted. */
+  out?: Float64Array;
+}
+
+function resampleArgs(o: ResampleOptions): Float64Array {
+  expectTyped(o.src, 'src', ['Float32Array', 'Float64Array']);
+  const sw = expectSize(o.srcWidth, 'srcWidth', 1);
+  const sh = expectSize(o.srcHeight, 'srcHeight', 1);
+  expectLength(o.src, 'src', sw * sh, `${sw}*${sh}`);
+  expectTyped(o.x, 'x', ['Float64Array']);
+  expectTyped(o.y, 'y', ['Float64Array']);
+  expectLength(o.y, 'y', o.x.length, 'x.length');
+  expectChoice(o.method, 'method', RESAMPLE_METHODS);
+  const out = o.out ?? new Float64Array(o.x.length);
+  expectTyped(out, 'out', ['Float64Array']);
+  expectLength(out, 'out', o.x.length, 'x.length');
+  expectDisjoint({ out }, { src: o.src, x: o.x, y: o.y, out });
+  return out;
+}
+
+/**
+ * Interpolate `src` at positions `(x, y)` (input 0-based pixels). NaN outside the image
+ * footprint [-0.5, w-0.5]×[-0.5, h-0.5]; NaN when a blank sample carries weight
+ * (nearest, bilinear); Lanczos-3 renormalises over finite neighbours.
+ * @throws TypeError / RangeError for bad arguments.
+ */
+export function resample(options: ResampleOptions): Float64Array {
+  const out = resampleArgs(options);
+  const o = options;
+  if (native) native.resample(o.src, o.srcWidth, o.srcHeight, o.x, o.y, o.method, out);
+  else resampleTs(o.src, o.srcWidth, o.srcHeight, o.x, o.y, o.method, out);
+  return out;
+}
+
+/** {@link resample} off the JS thread (native). */
+export async function resampleAsync(options: ResampleOptions): Promise<Float64Array> {
+  const out = resampleArgs(options);
+  const o = options;
+  if (!native) return resample({ ...options, out });
+  await native.resampleAsync(o.src, o.srcWidth, o.srcHeight, o.x, o.y, o.method, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// coadd
+
+/** Options of {@link coaddAccumulate}. */
+export interface CoaddAccumulateOptions {
+  /** Running Σ value·weight, `mosaicWidth*mosaicHeight` (updated in place). */
+  sumVW: Float64Array;
+  /** Running Σ weight, same length (updated in place). */
+  sumW: Float64Array;
+  /** Contributions per pixel, same length (updated in place). */
+  count: Uint32Array | Float32Array;
+  mosaicWidth: number;
+  /** Tile values, `tileWidth*tileHeight`. */
+  tileValue: SampleArray;
+  /** Tile weights (e.g. mProject's area), same length; only finite weights > 0 count. */
+  tileWeight: SampleArray;
+  tileWidth: number;
+  tileHeight: number;
+  /** Mosaic column of tile column 0 (0-based; may be negative). */
+  x0: number;
+  /** Mosaic row of tile row 0 (0-based; may be negative). */
+  y0: number;
+}
+
+function coaddArgs(o: CoaddAccumulateOptions): void {
+  expectTyped(o.sumVW, 'sumVW', ['Float64Array']);
+  expectTyped(o.sumW, 'sumW', ['Float64Array']);
+  expectTyped(o.count, 'count', ['Uint32Array', 'Float32Array']);
+  const mw = expectSize(o.mosaicWidth, 'mosaicWidth', 1);
+  if (o.sumVW.length % mw !== 0) {
+    throw new RangeError(`Expected Float64Array of length mosaicWidth*mosaicHeight for sumVW but received Float64Array of length ${o.sumVW.length} (mosaicWidth ${mw})`);
+  }
+  const m = `${mw}*${o.sumVW.length / mw}`;
+  expectLength(o.sumW, 'sumW', o.sumVW.length, m);
+  expectLength(o.count, 'count', o.sumVW.length, m);
+  expectTyped(o.tileValue, 'tileValue', ['Float32Array', 'Float64Array']);
+  expectTyped(o.tileWeight, 'tileWeight', ['Float32Array', 'Float64Array']);
+  const tw = expectSize(o.tileWidth, 'tileWidth', 1);
+  const th = expectSize(o.tileHeight, 'tileHeight', 1);
+  expectLength(o.tileValue, 'tileValue', tw * th, `${tw}*${th}`);
+  expectLength(o.tileWeight, 'tileWeight', tw * th, `${tw}*${th}`);
+  expectInt(o.x0, 'x0');
+  expectInt(o.y0, 'y0');
+  const all = { sumVW: o.sumVW, sumW: o.sumW, count: o.count, tileValue: o.tileValue, tileWeight: o.tileWeight };
+  expectDisjoint({ sumVW: o.sumVW, sumW: o.sumW, count: o.count }, all);
+}
+
+/**
+ * Add a tile into the mean-coadd sums (mAdd `mean`): for every tile pixel with a finite
+ * value and a finite weight > 0 that lands in the mosaic, sumVW += v·w, sumW += w, count += 1.
+ * @throws TypeError / RangeError for bad arguments.
+ */
+export function coaddAccumulate(o: CoaddAccumulateOptions): void {
+  coaddArgs(o);
+  if (native) native.coaddAccumulate(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0);
+  else coaddAccumulateTs(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0);
+}
+
+/** {@link coaddAccumulate} off the JS thread (native). */
+export async function coaddAccumulateAsync(o: CoaddAccumulateOptions): Promise<void> {
+  coaddArgs(o);
+  if (!native) return coaddAccumulate(o);
+  await native.coaddAccumulateAsync(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0);
+}
+
+/** Options of {@link coaddFinish}. */
+export interface CoaddFinishOptions {
+  sumVW: Float64Array;
+  sumW: Float64Array;
+  /** Output mean, same length; allocated when omitted. */
+  out?: Float64Array;
+  /** Pixels with Σweight <= threshold are NaN (default 0). */
+  threshold?: number;
+}
+
+/** The weighted mean `sumVW / sumW` (NaN where `sumW <= threshold`). */
+export function coaddFinish(o: CoaddFinishOptions): Float64Array {
+  expectTyped(o.sumVW, 'sumVW', ['Float64Array']);
+  expectTyped(o.sumW, 'sumW', ['Float64Array']);
+  expectLength(o.sumW, 'sumW', o.sumVW.length, 'sumVW.length');
+  const out = o.out ?? new Float64Array(o.sumVW.length);
+  expectTyped(out, 'out', ['Float64Array']);
+  expectLength(out, 'out', o.sumVW.length, 'sumVW.length');
+  const threshold = o.threshold === undefined ? 0 : expectNumber(o.threshold, 'threshold');
+  expectDisjoint({ out }, { sumVW: o.sumVW, sumW: o.sumW, out });
+  if (native) native.coaddFinish(o.sumVW, o.sumW, out, threshold);
+  else coaddFinishTs(o.sumVW, o.sumW, out, threshold);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// statistics
+
+/** Counts, extremes and Neumaier-compensated sum of the finite samples. */
+export interface KernelImageStats {
+  /** Number of finite samples. */
+  finite: number;
+  /** Number of blank samples (NaN, ±Infinity). */
+  nan: number;
+  /** Smallest finite sample; NaN when none. */
+  min: number;
+  /** Largest finite sample; NaN when none. */
+  max: number;
+  /** Sum of finite samples (compensated; identical on both backends). */
+  sum: number;
+}
+
+/** Statistics of `data` (see {@link KernelImageStats}). @throws TypeError for a non-float array. */
+export function imageStats(data: SampleArray): KernelImageStats {
+  expectTyped(data, 'data', ['Float32Array', 'Float64Array']);
+  if (native) return native.imageStats(data);
+  const { finite, nan, min, max, sum } = imageStatistics(data);
+  return { finite, nan, min, max, sum };
+}
+
+/** {@link imageStats} off the JS thread (native). */
+export async function imageStatsAsync(data: SampleArray): Promise<KernelImageStats> {
+  expectTyped(data, 'data', ['Float32Array', 'Float64Array']);
+  return native ? native.imageStatsAsync(data) : imageStats(data);
+}
+
+/** Options of {@link histogram}. */
+export interface HistogramOptions {
+  data: SampleArray;
+  /** Lower edge of the first bin (finite). */
+  min: number;
+  /** Upper edge of the last bin (finite, > min); samples equal to max go to the last bin. */
+  max: number;
+  /** Number of equal bins (>= 1). */
+  nbins: number;
+}
+
+function histogramArgs(o: HistogramOptions): void {
+  expectTyped(o.data, 'data', ['Float32Array', 'Float64Array']);
+  expectNumber(o.min, 'min', 'finite number');
+  expectNumber(o.max, 'max', 'finite number');
+  if (!Number.isFinite(o.min) || !Number.isFinite(o.max) || !(o.min < o.max)) {
+    throw new RangeError(`Expected finite min < max for range but received ${o.min}..${o.max}`);
+  }
+  expectSize(o.nbins, 'nbins', 1);
+}
+
+/** Counts of finite samples per bin over [min, max] (NaN and out-of-range ignored). */
+export function histogram(o: HistogramOptions): Float64Array {
+  histogramArgs(o);
+  return native ? native.histogram(o.data, o.min, o.max, o.nbins) : histogramTs(o.data, o.min, o.max, o.nbins);
+}
+
+/** {@link histogram} off the JS thread (native). */
+export async function histogramAsync(o: HistogramOptions): Promise<Float64Array> {
+  histogramArgs(o);
+  return native ? native.histogramAsync(o.data, o.min, o.max, o.nbins) : histogramTs(o.data, o.min, o.max, o.nbins);
+}
+
+// ---------------------------------------------------------------------------------------
+// median
+
+/** Options of {@link medianStack}. */
+export interface MedianStackOptions {
+  /** `nImages*nPixels` samples, image-major: `values[img*nPixels + p]`. */
+  values: Float64Array;
+  nImages: number;
+  nPixels: number;
+  /** Output, `nPixels`; allocated when omitted. */
+  out?: Float64Array;
+}
+
+function medianArgs(o: MedianStackOptions): Float64Array {
+  expectTyped(o.values, 'values', ['Float64Array']);
+  const ni = expectSize(o.nImages, 'nImages', 1);
+  const np = expectSize(o.nPixels, 'nPixels', 0);
+  expectLength(o.values, 'values', ni * np, `${ni}*${np}`);
+  const out = o.out ?? new Float64Array(np);
+  expectTyped(out, 'out', ['Float64Array']);
+  expectLength(out, 'out', np);
+  expectDisjoint({ out }, { values: o.values, out });
+  return out;
+}
+
+/** Per-pixel median over the stack, ignoring blanks (mAdd `-a median`); NaN where all are blank. */
+export function medianStack(o: MedianStackOptions): Float64Array {
+  const out = medianArgs(o);
+  if (native) native.medianStack(o.values, o.nImages, o.nPixels, out);
+  else medianStackTs(o.values, o.nImages, o.nPixels, out);
+  return out;
+}
+
+/** {@link medianStack} off the JS thread (native). */
+export async function medianStackAsync(o: MedianStackOptions): Promise<Float64Array> {
+  const out = medianArgs(o);
+  if (!native) return medianStack({ ...o, out });
+  await native.medianStackAsync(o.values, o.nImages, o.nPixels, out);
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * The shape of the native addon (`native/mosaic.node`, built from crates/mosaic-node).
+ * Positional arguments mirror the Rust binding; outputs are caller-allocated and written
+ * in place. Every function throws TypeError/RangeError with sharp-style messages
+ * (`Expected Float64Array of length 3*2 for cornerX but received Float64Array of length 12`).
+ * Async variants return promises; the arrays passed must not be touched until they settle.
+ */
+
+/** Float32Array or Float64Array pixel samples. */
+export type Samples = Float32Array | Float64Array;
+
+/** Result of `imageStats`: counts, extremes and the Neumaier-compensated sum of finite values. */
+export interface NativeImageStats {
+  finite: number;
+  nan: number;
+  min: number;
+  max: number;
+  sum: number;
+}
+
+export interface NativeBinding {
+  reprojectExact(
+    src: Samples, srcWidth: number, srcHeight: number, cornerX: Float64Array, cornerY: Float64Array,
+    outWidth: number, outHeight: number, value: Float64Array, coverage: Float64Array,
+    rowStart?: number, rowEnd?: number, threads?: number,
+  ): void;
+  reprojectExactAsync(
+    src: Samples, srcWidth: number, srcHeight: number, cornerX: Float64Array, cornerY: Float64Array,
+    outWidth: number, outHeight: number, value: Float64Array, coverage: Float64Array,
+    rowStart?: number, rowEnd?: number, threads?: number,
+  ): Promise<void>;
+  resample(src: Samples, srcWidth: number, srcHeight: number, x: Float64Array, y: Float64Array, method: string, out: Float64Array): void;
+  resampleAsync(src: Samples, srcWidth: number, srcHeight: number, x: Float64Array, y: Float64Array, method: string, out: Float64Array): Promise<void>;
+  coaddAccumulate(
+    sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
+    tileValue: Samples, tileWeight: Samples, tileWidth: number, tileHeight: number, x0: number, y0: number,
+  ): void;
+  coaddAccumulateAsync(
+    sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
+    tileValue: Samples, tileWeight: Samples, tileWidth: number, tileHeight: number, x0: number, y0: number,
+  ): Promise<void>;
+  coaddFinish(sumVW: Float64Array, sumW: Float64Array, out: Float64Array, threshold: number): void;
+  imageStats(data: Samples): NativeImageStats;
+  imageStatsAsync(data: Samples): Promise<NativeImageStats>;
+  histogram(data: Samples, min: number, max: number, nbins: number): Float64Array;
+  histogramAsync(data: Samples, min: number, max: number, nbins: number): Promise<Float64Array>;
+  medianStack(values: Float64Array, nImages: number, nPixels: number, out: Float64Array): void;
+  medianStackAsync(values: Float64Array, nImages: number, nPixels: number, out: Float64Array): Promise<void>;
+  version(): { version: string; backend: 'native'; target: string };
+}

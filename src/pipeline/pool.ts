@@ -1,0 +1,217 @@
+/**
+ * A pool of `worker_threads` that runs named tasks (see `tasks.ts`) across cores.
+ *
+ * - Typed arrays in results travel in transfer lists (moved, not copied).
+ * - Each worker imports `src/kernels` through the task modules, so the native addon is
+ *   loaded once per thread.
+ * - Workers start from `worker.js` beside this module in `dist/`, or from `worker.ts`
+ *   under vitest/tsx (started with `--import tsx`).
+ * - A task that throws rejects its own promise with a MosaicError (code, file kept); a
+ *   worker that dies is replaced and its task fails with E_WORKER.
+ * - With `threads: 1` tasks run in this thread (same code, same results, no start-up cost).
+ *
+ * `mapOrdered` feeds a list of inputs through the pool with a bounded number in flight
+ * and hands results back strictly in input order, so anything accumulated from them
+ * is bit-identical whatever the thread count.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { MosaicError, asMosaicError, type ErrorCode } from '../errors.js';
+import { runTask, type TaskName, type TaskInput, type TaskOutput } from './tasks.js';
+
+/** A task failure as it crosses the thread boundary. */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  stage?: string;
+  file?: string;
+}
+
+/** Message to a worker. */
+export interface WorkerRequest {
+  id: number;
+  task: TaskName;
+  input: unknown;
+}
+
+/** Message from a worker. */
+export type WorkerReply = { id: number; ok: true; output: unknown } | { id: number; ok: false; error: SerializedError };
+
+export function serializeError(err: unknown): SerializedError {
+  const e = asMosaicError(err);
+  return { code: e.code, message: e.message, stage: e.stage, file: e.file };
+}
+
+function deserializeError(s: SerializedError): MosaicError {
+  return new MosaicError(s.code, s.message, { stage: s.stage, file: s.file });
+}
+
+export interface PoolOptions {
+  /** Worker threads; default `os.availableParallelism()`. 1 runs tasks in the calling thread. */
+  threads?: number;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  file?: string;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number | null;
+}
+
+/**
+ * Start a pool thread: `worker.js` beside this file in dist/; under vitest/tsx (this
+ * module is `.ts`) a tiny bootstrap registers tsx's loader in the thread first, since
+ * `--import tsx` in a Worker's execArgv is not honoured by Node 20.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+/** Default thread count: the cores Node may use. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/**
+ * Fixed-size worker pool. Create once per run, `close()` when done.
+ * @example const pool = new WorkerPool({ threads: 4 }); const r = await pool.run('project', input); await pool.close();
+ */
+export class WorkerPool {
+  readonly threads: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Array<{ id: number; req: WorkerRequest; transfer: ArrayBuffer[] }> = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    const n = opts.threads ?? defaultThreads();
+    if (!Number.isInteger(n) || n < 1) throw new MosaicError('E_ARGUMENT', `Expected positive integer for threads but received ${n}`);
+    this.threads = n;
+  }
+
+  /**
+   * Run one task; resolves with its output or rejects with a MosaicError naming the file.
+   * Buffers in `transfer` move to the worker (they are detached here afterwards).
+   */
+  run<T extends TaskName>(task: T, input: TaskInput<T>, transfer: ArrayBuffer[] = []): Promise<TaskOutput<T>> {
+    if (this.closed) return Promise.reject(new MosaicError('E_INTERNAL', 'worker pool is closed'));
+    if (this.threads === 1) {
+      // In-thread: same task code, so results equal the threaded ones bit for bit.
+      return runTask(task, input).then((r) => r.output);
+    }
+    const id = this.nextId++;
+    return new Promise<TaskOutput<T>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, file: (input as { file?: string }).file });
+      this.queue.push({ id, req: { id, task, input }, transfer });
+      this.pump();
+    });
+  }
+
+  /** Terminate all workers. Pending tasks are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [, p] of this.pending) p.reject(new MosaicError('E_WORKER', 'worker pool closed before the task finished'));
+    this.pending.clear();
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  private spawn(): Slot {
+    const worker = startWorker();
+    const slot: Slot = { worker, busy: null };
+    worker.on('message', (msg: WorkerReply) => {
+      const p = this.pending.get(msg.id);
+      slot.busy = null;
+      if (p) {
+        this.pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.output);
+        else p.reject(deserializeError(msg.error));
+      }
+      this.pump();
+    });
+    const fail = (why: string) => {
+      const id = slot.busy;
+      slot.busy = null;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      if (id !== null) {
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        p?.reject(new MosaicError('E_WORKER', `worker thread died: ${why}`, { file: p.file }));
+      }
+      if (!this.closed) this.pump();
+    };
+    worker.on('error', (err) => fail(err instanceof Error ? err.message : String(err)));
+    worker.on('exit', (code) => {
+      if (!this.closed) fail(`exit code ${code}`);
+    });
+    // Idle workers must not keep the process alive.
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.busy === null);
+      if (!slot && this.slots.length < this.threads) slot = this.spawn();
+      if (!slot) return;
+      const { id, req, transfer } = this.queue.shift()!;
+      if (!this.pending.has(id)) continue;
+      slot.busy = id;
+      slot.worker.ref();
+      slot.worker.postMessage(req, transfer);
+    }
+    for (const s of this.slots) if (s.busy === null) s.worker.unref();
+  }
+}
+
+/** Outcome of one input in {@link mapOrdered}. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: MosaicError };
+
+/**
+ * Run `task` over `inputs` through the pool, at most `window` in flight (default
+ * 2 × threads), and call `onResult(index, outcome)` strictly in input order. Failures
+ * are delivered as outcomes (never thrown), so the caller counts and skips them.
+ * Memory stays bounded by the window whatever the number of inputs.
+ */
+export async function mapOrdered<T extends TaskName>(
+  pool: WorkerPool,
+  task: T,
+  inputs: ReadonlyArray<TaskInput<T>>,
+  onResult: (index: number, outcome: Settled<TaskOutput<T>>) => void | Promise<void>,
+  window = Math.max(2, 2 * pool.threads),
+): Promise<void> {
+  const results = new Map<number, Settled<TaskOutput<T>>>();
+  let next = 0;
+  let delivered = 0;
+  let wake: (() => void) | null = null;
+
+  const launch = (i: number) => {
+    pool.run(task, inputs[i]).then(
+      (value) => results.set(i, { ok: true, value }),
+      (err) => results.set(i, { ok: false, error: asMosaicError(err, { file: (inputs[i] as { file?: string }).file }) }),
+    ).finally(() => wake?.());
+  };
+
+  while (delivered < inputs.length) {
+    while (next < inputs.length && next - delivered < window) launch(next++);
+    if (!results.has(delivered)) {
+      await new Promise<void>((r) => (wake = r));
+      wake = null;
+      continue;
+    }
+    const outcome = results.get(delivered)!;
+    results.delete(delivered);
+    await onResult(delivered, outcome);
+    delivered++;
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * add (Montage mAdd): coadd projected images onto the mosaic grid.
+ *
+ * Reference: Montage 6 `MontageLib/Add/montageAdd.c` (`mAdd_avg_mean`, `mAdd_avg_median`,
+ * `mAdd_avg_count`, the "shrink" logic). Per mosaic pixel, over the images that cover it:
+ * - mean:   value = Σ v·a / Σ a over contributions with a > 0; area = Σ a.
+ * - median: contributions with a > 0.5 × the nominal pixel area (|CDELT1·CDELT2| in sr) are
+ *   sorted; odd n → the middle one, n = 2 → the lower one, even n > 2 → mean of the two
+ *   middle ones; area = Σ a of those used.
+ * - count:  value = number of contributions with a > 0 and a finite value; area = Σ a.
+ *   (Montage also requires value > 0, which miscounts background-subtracted data; we do not.)
+ * Pixels nothing covers are NaN with area 0.
+ *
+ * Size: like mAdd, the output shrinks to the union of the inputs' boxes (on each axis
+ * where that is smaller than the template; CRPIX moves accordingly) unless `exactSize`
+ * (mAdd -e), which keeps the template's size.
+ *
+ * Memory: mean and count stream (two Float64 sums and a count per template pixel, inputs
+ * dropped after accumulation); median keeps references to its inputs, so callers with
+ * many images feed it row bands (`rows`) instead.
+ *
+ * Background corrections (mBgExec) can be applied while coadding: plane
+ * `a·(X − CRPIX1) + b·(Y − CRPIX2) + c` with X, Y 0-based mosaic pixel indices, which is
+ * Montage's `A·(i − crpix1) + B·(j − crpix2) + C` evaluated in each projected image.
+ */
+import { MosaicError } from '../errors.js';
+import type { Header } from '../fits/header.js';
+import { projectedHeader, type ProjectedImage } from './types.js';
+
+export type CombineMethod = 'mean' | 'median' | 'count';
+export const COMBINE_METHODS: readonly CombineMethod[] = ['mean', 'median', 'count'];
+
+/** A background plane to subtract from one image (mBgModel's corrections.tbl row). */
+export interface BackgroundPlane {
+  a: number;
+  b: number;
+  c: number;
+}
+
+export interface AddOptions {
+  /** Default `mean`. */
+  combine?: CombineMethod;
+  /** mAdd -e: keep the template's size instead of shrinking to the inputs. */
+  exactSize?: boolean;
+  /** The plane to subtract from an image before coadding (undefined → none). */
+  correction?: (img: ProjectedImage) => BackgroundPlane | undefined;
+}
+
+/** The coadded mosaic: a box of the template grid with its header. */
+export interface Mosaic extends ProjectedImage {
+  value: Float64Array;
+  area: Float64Array;
+  /** Template with NAXISn/CRPIXn of this box (write with BITPIX -64). */
+  header: Header;
+  /** Number of images that contributed at least one pixel. */
+  images: number;
+}
+
+type Box = { x0: number; y0: number; width: number; height: number };
+
+/**
+ * The output box of mAdd: the union of the placements on each axis where it is smaller
+ * than the template, else the template's extent (which is also the result with `exactSize`).
+ */
+export function mosaicBox(template: Header, placements: Iterable<Box>, exactSize = false): Box {
+  const W = template.int('NAXIS1') ?? 0;
+  const H = template.int('NAXIS2') ?? 0;
+  const full = { x0: 0, y0: 0, width: W, height: H };
+  if (exactSize) return full;
+  let xmin = Infinity;
+  let xmax = -Infinity;
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  for (const p of placements) {
+    if (p.width <= 0 || p.height <= 0) continue;
+    xmin = Math.min(xmin, p.x0);
+    xmax = Math.max(xmax, p.x0 + p.width - 1);
+    ymin = Math.min(ymin, p.y0);
+    ymax = Math.max(ymax, p.y0 + p.height - 1);
+  }
+  if (xmin > xmax) return full;
+  const box = { ...full };
+  if (xmax - xmin + 1 < W) {
+    box.x0 = xmin;
+    box.width = xmax - xmin + 1;
+  }
+  if (ymax - ymin + 1 < H) {
+    box.y0 = ymin;
+    box.height = ymax - ymin + 1;
+  }
+  return box;
+}
+
+/** Nominal output pixel solid angle (sr) from the template's CDELT or CD matrix. */
+export function nominalPixelArea(template: Header): number {
+  const d2r = Math.PI / 180;
+  const c1 = template.number('CDELT1');
+  const c2 = template.number('CDELT2');
+  if (c1 !== undefined && c2 !== undefined && !template.has('CD1_1')) return Math.abs(c1 * c2) * d2r * d2r;
+  const det =
+    (template.number('CD1_1') ?? 0) * (template.number('CD2_2') ?? 0) - (template.number('CD1_2') ?? 0) * (template.number('CD2_1') ?? 0);
+  return Math.abs(det) * d2r * d2r;
+}
+
+/** Median of a stack per mAdd (values sorted in place): n = 2 → the lower value. */
+export function montageMedian(values: Float64Array, n: number): number {
+  const v = values.subarray(0, n).sort();
+  if (n % 2 === 1) return v[(n - 1) / 2];
+  if (n === 2) return v[0];
+  return (v[n / 2] + v[n / 2 - 1]) / 2;
+}
+
+export interface CoadderOptions {
+  combine?: CombineMethod;
+  /** Accumulate only mosaic rows [first, end) of the template (0-based): for row-band processing. */
+  rows?: [number, number];
+  correction?: AddOptions['correction'];
+}
+
+/**
+ * Incremental coadd on the template grid (or a band of its rows). Feed images in a fixed
+ * order for reproducible sums; `finish` returns the band's value and area.
+ */
+export class Coadder {
+  readonly width: number;
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly combine: CombineMethod;
+  private readonly sumVA: Float64Array;
+  private readonly sumA: Float64Array;
+  private readonly count: Float64Array | null;
+  private readonly kept: Array<{ img: ProjectedImage; plane?: BackgroundPlane }> = [];
+  private readonly crpix1: number;
+  private readonly crpix2: number;
+  private readonly correction?: AddOptions['correction'];
+  private readonly nominalArea: number;
+  /** Placements of the images that contributed (for mAdd's shrink). */
+  readonly placements: Box[] = [];
+
+  constructor(template: Header, opts: CoadderOptions = {}) {
+    this.width = template.int('NAXIS1') ?? 0;
+    const H = template.int('NAXIS2') ?? 0;
+    if (this.width < 1 || H < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'add' });
+    [this.rowStart, this.rowEnd] = opts.rows ?? [0, H];
+    this.combine = opts.combine ?? 'mean';
+    this.crpix1 = template.number('CRPIX1') ?? 0;
+    this.crpix2 = template.number('CRPIX2') ?? 0;
+    this.correction = opts.correction;
+    this.nominalArea = nominalPixelArea(template);
+    const n = this.width * (this.rowEnd - this.rowStart);
+    const streaming = this.combine !== 'median';
+    this.sumVA = new Float64Array(streaming ? n : 0);
+    this.sumA = new Float64Array(streaming ? n : 0);
+    this.count = this.combine === 'count' ? new Float64Array(n) : null;
+  }
+
+  /** Add one projected image (pixels outside the template or the band are ignored). */
+  accumulate(img: ProjectedImage): void {
+    const plane = this.correction?.(img);
+    this.placements.push({ x0: img.x0, y0: img.y0, width: img.width, height: img.height });
+    if (this.combine === 'median') {
+      this.kept.push({ img, plane });
+      return;
+    }
+    const { sumVA, sumA, count, width: W } = this;
+    const ys = Math.max(img.y0, this.rowStart);
+    const ye = Math.min(img.y0 + img.height, this.rowEnd);
+    const xs = Math.max(img.x0, 0);
+    const xe = Math.min(img.x0 + img.width, W);
+    for (let y = ys; y < ye; y++) {
+      const srcRow = (y - img.y0) * img.width - img.x0;
+      const dstRow = (y - this.rowStart) * W;
+      const by = plane ? plane.b * (y - this.crpix2) + plane.c : 0;
+      for (let x = xs; x < xe; x++) {
+        const a = img.area[srcRow + x];
+        if (!(a > 0)) continue;
+        let v = img.value[srcRow + x];
+        if (!Number.isFinite(v)) continue;
+        if (plane) v -= plane.a * (x - this.crpix1) + by;
+        sumVA[dstRow + x] += v * a;
+        sumA[dstRow + x] += a;
+        if (count) count[dstRow + x] += 1;
+      }
+    }
+  }
+
+  /** Value and area of every pixel of the band (NaN / 0 where nothing contributed). */
+  finish(): { value: Float64Array; area: Float64Array } {
+    if (this.combine === 'median') return this.finishMedian();
+    const n = this.sumA.length;
+    const value = new Float64Array(n);
+    const area = this.sumA;
+    for (let i = 0; i < n; i++) {
+      if (area[i] > 0) value[i] = this.count ? this.count[i] : this.sumVA[i] / area[i];
+      else value[i] = NaN;
+    }
+    return { value, area };
+  }
+
+  private finishMedian(): { value: Float64Array; area: Float64Array } {
+    const W = this.width;
+    const rows = this.rowEnd - this.rowStart;
+    const value = new Float64Array(W * rows).fill(NaN);
+    const area = new Float64Array(W * rows);
+    const minArea = 0.5 * this.nominalArea;
+    const stack = new Float64Array(Math.max(1, this.kept.length));
+    for (let y = this.rowStart; y < this.rowEnd; y++) {
+      const here = this.kept.filter(({ img }) => y >= img.y0 && y < img.y0 + img.height);
+      if (here.length === 0) continue;
+      const dstRow = (y - this.rowStart) * W;
+      for (let x = 0; x < W; x++) {
+        let n = 0;
+        let sumA = 0;
+        for (const { img, plane } of here) {
+          if (x < img.x0 || x >= img.x0 + img.width) continue;
+          const k = (y - img.y0) * img.width + (x - img.x0);
+          const a = img.area[k];
+          let v = img.value[k];
+          if (!(a > minArea) || !Number.isFinite(v)) continue;
+          if (plane) v -= plane.a * (x - this.crpix1) + plane.b * (y - this.crpix2) + plane.c;
+          stack[n++] = v;
+          sumA += a;
+        }
+        if (n === 0) continue;
+        value[dstRow + x] = montageMedian(stack, n);
+        area[dstRow + x] = sumA;
+      }
+    }
+    return { value, area };
+  }
+}
+
+/** Copy the rows/columns of `box` out of a full-template-width band starting at row `rowStart`. */
+export function cropBand(src: Float64Array, width: number, rowStart: number, box: Box): Float64Array {
+  const out = new Float64Array(box.width * box.height);
+  for (let j = 0; j < box.height; j++) {
+    const y = box.y0 + j - rowStart;
+    for (let i = 0; i < box.width; i++) {
+      const x = box.x0 + i;
+      out[j * box.width + i] = x >= 0 && x < width && y >= 0 ? src[y * width + x] : NaN;
+    }
+  }
+  return out;
+}
+
+/**
+ * Coadd projected images onto the template grid (mAdd).
+ *
+ * @param images projected images, consumed in order (each is dropped after use for mean/count).
+ * @param template the mosaic header.
+ * @returns the mosaic (shrunk to the inputs' union unless `exactSize`), area in sr.
+ * @throws MosaicError E_NO_INPUT when no image is given.
+ * @example const m = await add(projected, template, { combine: 'mean' });
+ */
+export async function add(
+  images: Iterable<ProjectedImage> | AsyncIterable<ProjectedImage>,
+  template: Header,
+  opts: AddOptions = {},
+): Promise<Mosaic> {
+  const coadder = new Coadder(template, { combine: opts.combine, correction: opts.correction });
+  for await (const img of images) coadder.accumulate(img);
+  return finishMosaic(coadder, template, opts.exactSize ?? false);
+}
+
+/** Finish a whole-template Coadder and crop it per mAdd's shrink rule. */
+export function finishMosaic(coadder: Coadder, template: Header, exactSize: boolean): Mosaic {
+  if (coadder.placements.length === 0) throw new MosaicError('E_NO_INPUT', 'no images to coadd', { stage: 'add' });
+  const { value, area } = coadder.finish();
+  const box = mosaicBox(template, coadder.placements, exactSize);
+  const full = box.x0 === 0 && box.y0 === 0 && box.width === coadder.width && box.height === coadder.rowEnd - coadder.rowStart;
+  return {
+    ...box,
+    value: full ? value : cropBand(value, coadder.width, coadder.rowStart, box),
+    area: full ? area : cropBand(area, coadder.width, coadder.rowStart, box).map((a) => (Number.isNaN(a) ? 0 : a)),
+    header: projectedHeader(template, box),
+    images: coadder.placements.length,
+  };
+}

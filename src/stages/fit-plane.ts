@@ -1,0 +1,131 @@
+/**
+ * mFitplane on a difference image (Caltech-IPAC/Montage `MontageLib/Fitplane/montageFitplane.c`):
+ * the robust plane of background/plane-fit.ts in Montage's coordinates, plus the minimum-area
+ * box of the valid pixels that mBgModel reads from fits.tbl.
+ *
+ * Coordinates (Montage's convention, shared by mBgModel and mBackground): for the pixel of
+ * 0-based column i and row j of an image whose header has CRPIX1/2,
+ * x = i − CRPIX1, y = j − CRPIX2. For any crop of the mosaic grid this equals
+ * x = (0-based mosaic column) − CRPIX1(mosaic header), so all planes share one frame.
+ * On a file (mFitExec's per-pair work, {@link fitDiffFile}) CRPIX comes from the difference
+ * image's own header, as in Montage.
+ */
+import { fitPlaneToPoints, type PlaneFitOptions, type PointMoments } from '../background/plane-fit.js';
+import { minAreaBox } from '../background/min-area-box.js';
+import { MosaicError } from '../errors.js';
+import { readImage } from '../fits/read.js';
+import type { DiffImage } from './diff.js';
+
+/** One row of Montage's fits.tbl (without plus/minus). */
+export interface PlaneFit {
+  a: number;
+  b: number;
+  c: number;
+  /** CRPIX of the difference image (1-based FITS convention, as in its header). */
+  crpix1: number;
+  crpix2: number;
+  xmin: number;
+  xmax: number;
+  ymin: number;
+  ymax: number;
+  xcenter: number;
+  ycenter: number;
+  npixel: number;
+  rms: number;
+  boxx: number;
+  boxy: number;
+  boxwidth: number;
+  boxheight: number;
+  boxang: number;
+  /** Moments of the pixels of the final fit (not in fits.tbl; used by the global model when present). */
+  moments?: PointMoments;
+}
+
+/**
+ * Fit a plane to a difference image on the mosaic grid.
+ * @param mosaicCrpix CRPIX1/CRPIX2 of the mosaic header (template).
+ * @throws MosaicError E_NO_OVERLAP when the image has no finite pixel or cannot define a plane
+ *   (fewer than 2 rows or columns, unless levelOnly).
+ */
+export function fitDiffPlane(diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'height' | 'value'>, mosaicCrpix: { crpix1: number; crpix2: number }, options: PlaneFitOptions = {}): PlaneFit {
+  const crpix1 = mosaicCrpix.crpix1 - diff.x0;
+  const crpix2 = mosaicCrpix.crpix2 - diff.y0;
+  if (!options.levelOnly && (diff.width < 2 || diff.height < 2))
+    throw new MosaicError('E_NO_OVERLAP', 'too few pixels to fit', { stage: 'fitplane' });
+  const n = diff.width * diff.height;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const bx: number[] = [];
+  const by: number[] = [];
+  for (let j = 0; j < diff.height; j++) {
+    let lo = diff.width;
+    let hi = -1;
+    for (let i = 0; i < diff.width; i++) {
+      xs[i + diff.width * j] = i - crpix1;
+      ys[i + diff.width * j] = j - crpix2;
+      if (!Number.isNaN(diff.value[i + diff.width * j])) {
+        if (i < lo) lo = i;
+        hi = i;
+      }
+    }
+    // Montage keeps the row's two extreme pixels when the row spans more than one pixel.
+    if (lo < hi) {
+      bx.push(lo - crpix1, hi - crpix1);
+      by.push(j - crpix2, j - crpix2);
+    }
+  }
+  const f = fitPlaneToPoints(xs, ys, diff.value, options);
+  let box = { x: 0, y: 0, width: 0, height: 0, angleDeg: 0 };
+  const mab = bx.length >= 3 ? minAreaBox(bx, by) : undefined;
+  if (mab) box = mab;
+  else if (bx.length > 0) {
+    box = {
+      x: bx.reduce((s, v) => s + v, 0) / bx.length,
+      y: by.reduce((s, v) => s + v, 0) / by.length,
+      width: Math.max(...bx) - Math.min(...bx) + 1,
+      height: Math.max(...by) - Math.min(...by) + 1,
+      angleDeg: 0,
+    };
+  }
+  if (box.width === 0) box = { ...box, x: f.xmin, width: 1, angleDeg: 0 };
+  if (box.height === 0) box = { ...box, y: f.ymin, height: 1, angleDeg: 0 };
+  return {
+    a: f.a,
+    b: f.b,
+    c: f.c,
+    crpix1,
+    crpix2,
+    xmin: f.xmin,
+    xmax: f.xmax,
+    ymin: f.ymin,
+    ymax: f.ymax,
+    xcenter: f.xcenter,
+    ycenter: f.ycenter,
+    npixel: f.npixel,
+    rms: f.rms,
+    boxx: box.x,
+    boxy: box.y,
+    boxwidth: box.width,
+    boxheight: box.height,
+    boxang: box.angleDeg,
+    moments: f.moments,
+  };
+}
+
+/**
+ * mFitplane on a difference image file (border 0, as mFitExec calls it): CRPIX1/2 are read
+ * from the file's header.
+ * @throws MosaicError E_FILE_NOT_FOUND and the other readImage errors; E_WCS_KEYWORD when the
+ *   header lacks CRPIX1/2; E_NO_OVERLAP when the pixels cannot define a plane.
+ */
+export async function fitDiffFile(path: string, options: PlaneFitOptions = {}): Promise<PlaneFit> {
+  const img = await readImage(path);
+  const crpix1 = img.header.number('CRPIX1');
+  const crpix2 = img.header.number('CRPIX2');
+  if (crpix1 === undefined || crpix2 === undefined) throw new MosaicError('E_WCS_KEYWORD', 'header has no CRPIX1/CRPIX2', { stage: 'fitplane', file: path });
+  try {
+    return fitDiffPlane({ x0: 0, y0: 0, width: img.shape[0], height: img.shape[1] ?? 1, value: img.data }, { crpix1, crpix2 }, options);
+  } catch (err) {
+    throw err instanceof MosaicError ? err.withContext({ file: path }) : err;
+  }
+}

@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { WorkerPool, mapOrdered, type Settled } from '../../src/pipeline/pool.js';
+import type { PingTaskOutput } from '../../src/pipeline/tasks.js';
+
+describe('WorkerPool', () => {
+  const pool = new WorkerPool({ threads: 2 });
+  afterAll(() => pool.close());
+
+  it('runs tasks in worker threads and transfers typed arrays both ways', async () => {
+    const values = Float64Array.from([1, 2, 3.5]);
+    const out = await pool.run('ping', { values }, [values.buffer]);
+    expect(out.sum).toBe(6.5);
+    expect(out.threadId).toBeGreaterThan(0);
+    // Moved, not copied: the sender's buffer is detached, the reply owns it.
+    expect(values.byteLength).toBe(0);
+    expect(Array.from(out.values)).toEqual([1, 2, 3.5]);
+  });
+
+  it('uses several threads', async () => {
+    const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => pool.run('ping', { values: new Float64Array(200000).fill(i) })));
+    expect(outs.map((o) => o.sum)).toEqual(Array.from({ length: 8 }, (_, i) => i * 200000));
+    expect(new Set(outs.map((o) => o.threadId)).size).toBe(2);
+  });
+
+  it('reports a failed task with its file and keeps working', async () => {
+    await expect(pool.run('ping', { values: new Float64Array(1), fail: true, file: 'bad.fits' })).rejects.toMatchObject({
+      code: 'E_RUN',
+      file: 'bad.fits',
+    });
+    expect((await pool.run('ping', { values: Float64Array.of(2) })).sum).toBe(2);
+  });
+
+  it('mapOrdered delivers outcomes in input order, failures included', async () => {
+    const inputs = Array.from({ length: 9 }, (_, i) => ({
+      // Larger early tasks finish later, so completion order differs from input order.
+      values: new Float64Array((9 - i) * 100000).fill(1),
+      fail: i === 4,
+      file: `f${i}.fits`,
+    }));
+    const seen: Array<[number, Settled<PingTaskOutput>]> = [];
+    await mapOrdered(pool, 'ping', inputs, (i, o) => {
+      seen.push([i, o]);
+    }, 3);
+    expect(seen.map(([i]) => i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen[4][1]).toMatchObject({ ok: false, error: { file: 'f4.fits' } });
+    expect(seen.filter(([, o]) => o.ok)).toHaveLength(8);
+  });
+});
+
+describe('WorkerPool with one thread', () => {
+  it('runs in the calling thread with the same results', async () => {
+    const pool = new WorkerPool({ threads: 1 });
+    const out = await pool.run('ping', { values: Float64Array.of(0.1, 0.2) });
+    expect(out.sum).toBe(0.1 + 0.2);
+    expect(out.threadId).toBe(0);
+    await pool.close();
+  });
+
+  it('rejects a bad thread count with the standard message', () => {
+    expect(() => new WorkerPool({ threads: 0 })).toThrow('Expected positive integer for threads but received 0');
+  });
+});
