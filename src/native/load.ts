@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { MosaicError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { NativeBinding } from './types.js';
@@ -44,7 +45,8 @@ function tryLoad(): LoadResult {
     if (mode === 'native') {
       throw new MosaicError('E_NATIVE', `MOSAIC_BACKEND=native but the native addon cannot be loaded: ${reason}`, { cause: err });
     }
-    process.stderr.write(`mosaic: native addon unavailable (${reason}); using TypeScript kernels (slower). Run \`npm run build:native\`.\n`);
+    // Say it once per process: worker threads load this module too.
+    if (isMainThread) process.stderr.write(`mosaic: native addon unavailable (${reason}); using TypeScript kernels (slower). Run \`npm run build:native\`.\n`);
     return { reason };
   }
   return { binding };

@@ -105,19 +105,38 @@ export function createSkyModel(opts: SkyModelOptions, rng: Random): SkyModel {
 
 /** Nebular surface brightness (DN per arcsec²) at many positions; written to `out`. */
 export function nebulaMany(model: SkyModel, ra: ArrayLike<number>, dec: ArrayLike<number>, out: Float64Array | Float32Array): void {
-  const cs = model.clouds.map((c) => ({ ...c, cos: Math.cos(c.angle), sin: Math.sin(c.angle) }));
+  // Cloud parameters in flat arrays; the tangent projection is inlined (this is the hot loop).
+  const k = model.clouds.length;
+  const cx = new Float64Array(k), cy = new Float64Array(k), ca = new Float64Array(k), sa = new Float64Array(k);
+  const ima = new Float64Array(k), imi = new Float64Array(k), amp = new Float64Array(k);
+  model.clouds.forEach((c, i) => {
+    cx[i] = c.xi;
+    cy[i] = c.eta;
+    ca[i] = Math.cos(c.angle);
+    sa[i] = Math.sin(c.angle);
+    ima[i] = 1 / c.sigmaMajor;
+    imi[i] = 1 / c.sigmaMinor;
+    amp[i] = c.amplitude;
+  });
+  const ra0 = model.centerRa * D2R;
+  const s0 = Math.sin(model.centerDec * D2R), c0 = Math.cos(model.centerDec * D2R);
   for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(ra[i]) || !Number.isFinite(dec[i])) {
+    const r = ra[i], d = dec[i];
+    if (r !== r || d !== d) {
       out[i] = NaN;
       continue;
     }
-    const [xi, eta] = tangentPlane(model.centerRa, model.centerDec, ra[i], dec[i]);
+    const dl = r * D2R - ra0;
+    const sd = Math.sin(d * D2R), cd = Math.cos(d * D2R), cdl = Math.cos(dl);
+    const inv = R2D / (s0 * sd + c0 * cd * cdl);
+    const xi = cd * Math.sin(dl) * inv, eta = (c0 * sd - s0 * cd * cdl) * inv;
     let v = 0;
-    for (const c of cs) {
-      const dx = xi - c.xi, dy = eta - c.eta;
-      const a = (dx * c.cos + dy * c.sin) / c.sigmaMajor;
-      const b = (-dx * c.sin + dy * c.cos) / c.sigmaMinor;
-      v += c.amplitude * Math.exp(-0.5 * (a * a + b * b));
+    for (let q = 0; q < k; q++) {
+      const dx = xi - cx[q], dy = eta - cy[q];
+      const a = (dx * ca[q] + dy * sa[q]) * ima[q];
+      const b = (dy * ca[q] - dx * sa[q]) * imi[q];
+      const e = a * a + b * b;
+      if (e < 60) v += amp[q] * Math.exp(-0.5 * e);
     }
     out[i] = v;
   }

@@ -47,7 +47,7 @@ export interface PlaneFit {
  * @throws MosaicError E_NO_OVERLAP when the image has no finite pixel or cannot define a plane
  *   (fewer than 2 rows or columns, unless levelOnly).
  */
-export function fitDiffPlane(diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'height' | 'value'>, mosaicCrpix: { crpix1: number; crpix2: number }, options: PlaneFitOptions = {}): PlaneFit {
+export function fitDiffPlane(diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'height'> & { value: ArrayLike<number> }, mosaicCrpix: { crpix1: number; crpix2: number }, options: PlaneFitOptions = {}): PlaneFit {
   const crpix1 = mosaicCrpix.crpix1 - diff.x0;
   const crpix2 = mosaicCrpix.crpix2 - diff.y0;
   if (!options.levelOnly && (diff.width < 2 || diff.height < 2))

@@ -52,7 +52,7 @@ export function computeHistogram(data: ArrayLike<number>): ImageHistogram {
 
   const n = HISTOGRAM_BINS;
   const range = max - min;
-  let bins = new Float64Array(n);
+  let bins: Float64Array = new Float64Array(n);
   if (range === 0) {
     bins[0] = count;
   } else if (data instanceof Float32Array || data instanceof Float64Array) {

@@ -9,9 +9,12 @@ export const R2D = 180 / Math.PI;
 /** WCSLIB's tolerance for arguments of asin/acos marginally beyond ±1. */
 const TRIG_TOL = 1e-10;
 
-/** sin of an angle in degrees; exact at multiples of 90°. */
+/**
+ * sin of an angle in degrees; exact at multiples of 90°. Only an integer can be a multiple
+ * of 90, so non-integers (nearly every real coordinate) skip the costly `%` test.
+ */
 export function sind(deg: number): number {
-  if (deg % 90 === 0) {
+  if (deg === Math.trunc(deg) && deg % 90 === 0) {
     switch (Math.abs(Math.floor(deg / 90 - 0.5)) % 4) {
       case 0: return 1;
       case 1: return 0;
@@ -22,9 +25,9 @@ export function sind(deg: number): number {
   return Math.sin(deg * D2R);
 }
 
-/** cos of an angle in degrees; exact at multiples of 90°. */
+/** cos of an angle in degrees; exact at multiples of 90° (same fast path as {@link sind}). */
 export function cosd(deg: number): number {
-  if (deg % 90 === 0) {
+  if (deg === Math.trunc(deg) && deg % 90 === 0) {
     switch (Math.abs(Math.floor(deg / 90 + 0.5)) % 4) {
       case 0: return 1;
       case 1: return 0;
@@ -37,6 +40,7 @@ export function cosd(deg: number): number {
 
 /** tan of an angle in degrees; exact at multiples of 45°. */
 export function tand(deg: number): number {
+  if (deg !== Math.trunc(deg)) return Math.tan(deg * D2R);
   const r = deg % 360;
   if (r === 0 || Math.abs(r) === 180) return 0;
   if (r === 45 || r === 225) return 1;
