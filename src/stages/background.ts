@@ -5,7 +5,16 @@
  * x = i − CRPIX1, y = j − CRPIX2 — for a crop of the mosaic grid, x = (0-based mosaic column)
  * − CRPIX1 of the mosaic header, the frame of the fits and corrections. Pixels with NaN value
  * or non-positive area become NaN with area 0; the area is otherwise kept.
+ *
+ * On files ({@link backgroundFile}, mBackground / mBgExec's per-image work) CRPIX comes from
+ * the image's own header, and the output is OUT.fits + OUT_area.fits, BITPIX −64, with the
+ * input's header.
  */
+import { MosaicError } from '../errors.js';
+import { readImage } from '../fits/read.js';
+import { writeFits } from '../fits/write.js';
+import { areaFileName } from '../pipeline/build.js';
+import { readAreaFile } from './diff.js';
 import type { ProjectedImage } from './types.js';
 
 /** A plane a·x + b·y + c in Montage's pixel-offset coordinates. */
@@ -45,4 +54,28 @@ export function subtractBackground<T extends Pick<ProjectedImage, 'x0' | 'y0' | 
     }
   }
   return { ...image, value, area };
+}
+
+/**
+ * mBackground on files: `inPath` (+ its `_area` file) minus the plane, written to `outPath`
+ * (+ `_area`). With `noAreas` no area file is read or written and every area counts as 1.
+ * `outPath` gets `.fits` appended when it lacks it, as Montage.
+ * @returns the path written.
+ * @throws MosaicError E_FILE_NOT_FOUND naming the missing file; E_WCS_KEYWORD without CRPIX1/2.
+ */
+export async function backgroundFile(inPath: string, outPath: string, plane: BackgroundPlane, options: { noAreas?: boolean } = {}): Promise<string> {
+  const img = await readImage(inPath);
+  const crpix1 = img.header.number('CRPIX1');
+  const crpix2 = img.header.number('CRPIX2');
+  if (crpix1 === undefined || crpix2 === undefined) throw new MosaicError('E_WCS_KEYWORD', 'header has no CRPIX1/CRPIX2', { stage: 'background', file: inPath });
+  const width = img.shape[0];
+  const height = img.shape[1] ?? 1;
+  const area = options.noAreas ? new Float64Array(img.data.length).fill(1) : await readAreaFile(inPath, img.shape);
+  // In double precision whatever the input BITPIX, as Montage.
+  const value = img.data instanceof Float64Array ? img.data : Float64Array.from(img.data);
+  const out = subtractBackground({ x0: 0, y0: 0, width, height, value, area }, plane, { crpix1, crpix2 });
+  const path = /\.fits$/i.test(outPath) ? outPath : `${outPath}.fits`;
+  await writeFits(path, { header: img.header, data: out.value, shape: [width, height] }, { bitpix: -64 });
+  if (!options.noAreas) await writeFits(areaFileName(path), { header: img.header, data: out.area, shape: [width, height] }, { bitpix: -64 });
+  return path;
 }

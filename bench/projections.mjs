@@ -2,18 +2,23 @@
  * Per-point timing of the projection kernels (both directions) and of the full WCS
  * pixel → sky → pixel chain, on a realistic field: points within ~1° of the reference point.
  *
- * Run: `npx tsx bench/projections.ts [--n 1000000] [--json]` (or node on the compiled copy).
+ * Run: `npm run build && node bench/projections.mjs [--n 1000000] [--json] [--dist DIR]`.
+ * It times the compiled ESM in dist/ (what bin/mosaic.js runs): under tsx the imports become
+ * getters that V8 does not inline, which makes every kernel look 2–3× slower than it is.
  * Reports the median of several timed passes after a warm-up, in ns per point.
  */
-import { makeProjection } from '../src/wcs/projections/index.js';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const n = Number(args[args.indexOf('--n') + 1] ?? 0) || 1_000_000;
 const asJson = args.includes('--json');
+const distDir = resolve(args.includes('--dist') ? args[args.indexOf('--dist') + 1] : new URL('../dist', import.meta.url).pathname);
+const { makeProjection } = await import(pathToFileURL(resolve(distDir, 'wcs/projections/index.js')).href);
 const noPv = { pv: () => undefined, pvLon: () => undefined };
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
+function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -25,10 +30,10 @@ function rng(seed: number): () => number {
 }
 
 /** Median ns/point of `passes` runs of fn over n points. */
-function time(fn: () => void, passes = 7): number {
+function time(fn, passes = 7) {
   fn();
   fn();
-  const t: number[] = [];
+  const t = [];
   for (let p = 0; p < passes; p++) {
     const t0 = process.hrtime.bigint();
     fn();
@@ -53,7 +58,7 @@ const x = new Float64Array(n);
 const y = new Float64Array(n);
 const p = new Float64Array(n);
 const t = new Float64Array(n);
-const rows: { code: string; forwardNs: number; inverseNs: number }[] = [];
+const rows = [];
 for (const code of CODES) {
   const proj = makeProjection(code, noPv);
   const src = code === 'CAR' || code === 'AIT' ? cyl : zen;
