@@ -29,18 +29,21 @@ function rng(seed) {
   };
 }
 
-/** Median ns/point of `passes` runs of fn over n points. */
-function time(fn, passes = 7) {
+/**
+ * Fastest of `passes` runs of fn over n points, in ns of this process's CPU time per point.
+ * CPU time and the minimum, because a shared machine inflates wall time by whatever else runs.
+ */
+function time(fn, passes = 9) {
   fn();
   fn();
-  const t = [];
+  let best = Infinity;
   for (let p = 0; p < passes; p++) {
-    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     fn();
-    t.push(Number(process.hrtime.bigint() - t0) / n);
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, ((c.user + c.system) * 1000) / n);
   }
-  t.sort((a, b) => a - b);
-  return t[passes >> 1];
+  return best;
 }
 
 const CODES = ['TAN', 'SIN', 'ZEA', 'ARC', 'STG', 'CAR', 'AIT'];
@@ -69,7 +72,7 @@ for (const code of CODES) {
 if (asJson) {
   process.stdout.write(JSON.stringify({ n, node: process.version, rows }) + '\n');
 } else {
-  console.log(`projection kernels, ${n} points, node ${process.version} (ns/point, median of 7)`);
+  console.log(`projection kernels, ${n} points, node ${process.version} (CPU ns/point, best of 9)`);
   console.log('code  sky→xy (fromNative)  xy→sky (toNative)');
   for (const r of rows) console.log(`${r.code.padEnd(5)} ${r.forwardNs.toFixed(1).padStart(12)} ${r.inverseNs.toFixed(1).padStart(18)}`);
 }

@@ -23,6 +23,7 @@ const FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'reprojectExact', 'reprojectExactAsync', 'resample', 'resampleAsync', 'coaddAccumulate',
   'coaddAccumulateAsync', 'coaddFinish', 'imageStats', 'imageStatsAsync', 'histogram',
   'histogramAsync', 'medianStack', 'medianStackAsync', 'version',
+  'wcsPixToSky', 'wcsPixToSkyAsync', 'wcsSkyToPix', 'wcsSkyToPixAsync', 'wcsMapPixels', 'wcsMapPixelsAsync',
 ];
 
 interface LoadResult {

@@ -46,5 +46,20 @@ export interface NativeBinding {
   histogramAsync(data: Samples, min: number, max: number, nbins: number): Promise<Float64Array>;
   medianStack(values: Float64Array, nImages: number, nPixels: number, out: Float64Array): void;
   medianStackAsync(values: Float64Array, nImages: number, nPixels: number, out: Float64Array): Promise<void>;
+  /** 1-based pixels → (lon, lat) degrees for the WCS descriptor `desc` (see src/wcs/native.ts); NaN off the projection. */
+  wcsPixToSky(desc: Float64Array, x: Float64Array, y: Float64Array, lon: Float64Array, lat: Float64Array): void;
+  wcsPixToSkyAsync(desc: Float64Array, x: Float64Array, y: Float64Array, lon: Float64Array, lat: Float64Array): Promise<void>;
+  /** (lon, lat) degrees → 1-based pixels; NaN where the point is not on the projection. */
+  wcsSkyToPix(desc: Float64Array, lon: Float64Array, lat: Float64Array, x: Float64Array, y: Float64Array): void;
+  wcsSkyToPixAsync(desc: Float64Array, lon: Float64Array, lat: Float64Array, x: Float64Array, y: Float64Array): Promise<void>;
+  /** Pixels of image `descFrom` → pixels of image `descTo`, through an optional row-major 3×3 frame rotation. */
+  wcsMapPixels(
+    descFrom: Float64Array, descTo: Float64Array, rot: Float64Array | null, x: Float64Array, y: Float64Array,
+    outX: Float64Array, outY: Float64Array, threads?: number,
+  ): void;
+  wcsMapPixelsAsync(
+    descFrom: Float64Array, descTo: Float64Array, rot: Float64Array | null, x: Float64Array, y: Float64Array,
+    outX: Float64Array, outY: Float64Array, threads?: number,
+  ): Promise<void>;
   version(): { version: string; backend: 'native'; target: string };
 }

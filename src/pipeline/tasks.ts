@@ -7,8 +7,10 @@
  */
 import { Header, type Card } from '../fits/header.js';
 import { MosaicError } from '../errors.js';
+import type { PixelArray } from '../fits/types.js';
 import type { ProjectMethod } from '../stages/project.js';
-import { projectedHeader } from '../stages/types.js';
+import type { PlaneFit } from '../stages/fit-plane.js';
+import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 
 /** Input of the `project` task: one file onto the template. */
 export interface ProjectTaskInput {
@@ -44,6 +46,61 @@ export type ProjectTaskOutput =
     }
   | { status: 'nooverlap'; file: string; cntr?: number; message: string };
 
+/** A projected image cached on disk (mProject's `x.fits` + `x_area.fits`, BITPIX −64) and its place on the mosaic grid. */
+export interface CachedImage {
+  value: string;
+  area: string;
+  /** 0-based mosaic column / row of the first pixel, and size. */
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+}
+
+/** Mosaic grid facts the background tasks need (from the template). */
+export interface MosaicGrid {
+  crpix1: number;
+  crpix2: number;
+  naxis1: number;
+  naxis2: number;
+}
+
+/**
+ * Input of the `diffFit` task: mDiff + mFitplane for one overlapping pair, in memory. Only
+ * the rows the two images share are read from the cache.
+ */
+export interface DiffFitTaskInput {
+  /** `plus − minus` file names, for messages. */
+  file: string;
+  plus: CachedImage;
+  minus: CachedImage;
+  grid: MosaicGrid;
+  /** Fit levels only (mFitplane -l). Default false. */
+  levelOnly?: boolean;
+  /** Also write the difference image and its area (mDiff's output) here, on this template. */
+  write?: { value: string; area: string; template: Card[] };
+}
+
+/** Output of the `diffFit` task: the fit, or why the pair gave none. */
+export type DiffFitTaskOutput =
+  | { status: 'ok'; fit: PlaneFit }
+  /** `nooverlap`: no pixel is covered by both; `failed`: too few pixels for a plane. */
+  | { status: 'nooverlap' | 'failed'; message: string };
+
+/** Input of the `load` task: read a cached projected image back (pass 2 of build). */
+export interface LoadTaskInput {
+  file: string;
+  image: CachedImage;
+  /** Also write the image minus this plane (mBgExec's output) to `write`. */
+  correct?: { plane: { a: number; b: number; c: number }; grid: MosaicGrid; write: { value: string; area: string }; template: Card[] };
+}
+
+/** Output of the `load` task: the image as cached (uncorrected). */
+export interface LoadTaskOutput extends ProjectedImage {
+  value: Float64Array;
+  area: Float64Array;
+}
+
 /** Input of the `ping` task (pool health check and tests): sums `values`, or fails on request. */
 export interface PingTaskInput {
   file?: string;
@@ -59,6 +116,8 @@ export interface PingTaskOutput {
 interface TaskMap {
   project: { input: ProjectTaskInput; output: ProjectTaskOutput };
   ping: { input: PingTaskInput; output: PingTaskOutput };
+  diffFit: { input: DiffFitTaskInput; output: DiffFitTaskOutput };
+  load: { input: LoadTaskInput; output: LoadTaskOutput };
 }
 
 export type TaskName = keyof TaskMap;
@@ -104,6 +163,69 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
   };
 }
 
+/** Rows [y0, y0 + rows) of the mosaic grid from a cached image (value and area), as a placed crop. */
+async function readCachedRows(img: CachedImage, y0: number, rows: number): Promise<Pick<ProjectedImage, 'x0' | 'y0' | 'width' | 'height' | 'value' | 'area'>> {
+  const { readImageRows } = await import('../fits/read.js');
+  const band = { y0: y0 - img.y0, rows };
+  const [v, a] = await Promise.all([readImageRows(img.value, band), readImageRows(img.area, band)]);
+  return { x0: img.x0, y0, width: img.width, height: rows, value: v.data, area: a.data };
+}
+
+async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit'>> {
+  const [{ diffImages }, { fitDiffPlane }] = await Promise.all([import('../stages/diff.js'), import('../stages/fit-plane.js')]);
+  const { plus, minus, grid } = input;
+  // mDiff drops the grid's last row and column (see DiffOptions.mosaicSize).
+  const ya = Math.max(plus.y0, minus.y0, 0);
+  const yb = Math.min(plus.y0 + plus.height, minus.y0 + minus.height, grid.naxis2 - 1);
+  if (yb <= ya) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
+  const [p, m] = await Promise.all([readCachedRows(plus, ya, yb - ya), readCachedRows(minus, ya, yb - ya)]);
+  let diff;
+  try {
+    diff = diffImages(p, m, { mosaicSize: { naxis1: grid.naxis1, naxis2: grid.naxis2 } });
+  } catch (err) {
+    if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
+    throw err;
+  }
+  if (input.write) {
+    const { writeFits } = await import('../fits/write.js');
+    const header = projectedHeader(new Header(input.write.template), diff);
+    const shape = [diff.width, diff.height];
+    await writeFits(input.write.value, { header, data: diff.value, shape }, { bitpix: -64 });
+    await writeFits(input.write.area, { header, data: diff.area, shape }, { bitpix: -64 });
+  }
+  try {
+    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly }) }, transfer: [] };
+  } catch (err) {
+    if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'failed', message: err.message }, transfer: [] };
+    throw err;
+  }
+}
+
+/** A Float64Array that owns its whole buffer (safe to transfer), copying only when needed. */
+function ownFloat64(a: PixelArray): Float64Array {
+  if (a instanceof Float64Array && a.byteOffset === 0 && a.buffer.byteLength === a.byteLength) return a;
+  return Float64Array.from(a);
+}
+
+async function loadTask(input: LoadTaskInput): Promise<TaskResult<'load'>> {
+  const img = await readCachedRows(input.image, input.image.y0, input.image.height);
+  const value = ownFloat64(img.value);
+  const area = ownFloat64(img.area);
+  if (input.correct) {
+    const [{ subtractBackground }, { writeFits }] = await Promise.all([import('../stages/background.js'), import('../fits/write.js')]);
+    const { plane, grid, write, template } = input.correct;
+    const c = subtractBackground({ ...img, value, area }, plane, grid);
+    const header = projectedHeader(new Header(template), img);
+    const shape = [img.width, img.height];
+    await writeFits(write.value, { header, data: c.value, shape }, { bitpix: -64 });
+    await writeFits(write.area, { header, data: c.area, shape }, { bitpix: -64 });
+  }
+  return {
+    output: { ...img, value, area, source: input.file },
+    transfer: [value.buffer as ArrayBuffer, area.buffer as ArrayBuffer],
+  };
+}
+
 async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
   if (input.fail) throw new MosaicError('E_RUN', 'ping asked to fail', { stage: 'ping', file: input.file });
   let sum = 0;
@@ -119,6 +241,10 @@ export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promi
       return projectTask(input as ProjectTaskInput) as Promise<TaskResult<T>>;
     case 'ping':
       return pingTask(input as PingTaskInput) as Promise<TaskResult<T>>;
+    case 'diffFit':
+      return diffFitTask(input as DiffFitTaskInput) as Promise<TaskResult<T>>;
+    case 'load':
+      return loadTask(input as LoadTaskInput) as Promise<TaskResult<T>>;
     default:
       return Promise.reject(new MosaicError('E_INTERNAL', `unknown pool task "${String(task)}"`));
   }

@@ -201,7 +201,14 @@ export function readWcsSpec(header: Header, alt = ''): WcsSpec {
   const crval: [number, number] = [num(header, `CRVAL${i}${a}`, 0), num(header, `CRVAL${j}${a}`, 0)];
   const cd = readLinear(header, i, j, p1, p2, a);
 
-  const isTpv = lon.code === 'TPV';
+  // SCAMP's pre-2012 convention: TAN with polynomial PV terms on the longitude axis means TPV.
+  // (wcslib rejects such headers; astropy converts some of them; we take the SCAMP reading.)
+  const scampTpv = lon.code === 'TAN' && !header.has('A_ORDER') && header.keys().some((k) => {
+    const m = new RegExp(`^PV${i}_(\\d+)${a}$`).exec(k);
+    return m !== null && Number(m[1]) >= 5;
+  });
+  if (scampTpv) warnings.push(`CTYPE${i}${a} = '${lon.text}' with PV${i}_m polynomial terms: read as TPV (SCAMP convention)`);
+  const isTpv = lon.code === 'TPV' || scampTpv;
   const pv = new Map<number, number>();
   const pvLon = new Map<number, number>();
   if (!isTpv) {

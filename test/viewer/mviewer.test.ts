@@ -122,6 +122,15 @@ suite(`against Montage mViewer${skipReason ? ` (skipped: ${skipReason})` : ''}`,
     await check('frame  -noflip', ['-noflip', '-gray', frame, '-1s', 'max', 'gaussian-log']);
   });
 
+  it('mViewer reads our histogram files (its reader shifts the lookup by one level, so ≤ 1 DN)', async () => {
+    const { histogram } = await import('../../src/stages/view.js');
+    const hist = join(dir, 'ours.hist');
+    await histogram({ file: frame, output: hist, stretch: 'gaussian-log', min: '-1s', max: 'max' });
+    const d = await compare(['-gray', frame, '-histfile', hist], dir);
+    report.push(`${'frame  -histfile (ours, read by mViewer)'.padEnd(44)} mean ${d.mean.toFixed(4)}  p99 ${d.p99}  max ${d.max}`);
+    expect(d.max).toBeLessThanOrEqual(1);
+  });
+
   it('RGB composite with a different stretch per channel', async () => {
     await check('frame  RGB gaussian-log/log/asinh', [
       '-red', frame, '-1s', 'max', 'gaussian-log', '-green', frame, 'min', 'max', 'log', '-blue', frame, '1%', '99%', 'asinh', '2s',

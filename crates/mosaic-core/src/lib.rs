@@ -16,6 +16,7 @@ pub mod reproject;
 pub mod resample;
 pub mod sample;
 pub mod stats;
+pub mod wcs;
 
 pub use coadd::{coadd_accumulate, coadd_finish};
 pub use error::KernelError;

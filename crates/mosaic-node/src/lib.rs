@@ -12,6 +12,7 @@ mod js;
 mod kernels;
 mod sys;
 mod task;
+mod wcs;
 
 use js::{export, JsResult};
 use sys::{napi_callback_info, napi_env, napi_value};
@@ -53,6 +54,12 @@ exports! {
     "histogramAsync" => kernels::histogram, async;
     "medianStack" => kernels::median_stack, sync;
     "medianStackAsync" => kernels::median_stack, async;
+    "wcsPixToSky" => wcs::pix_to_sky, sync;
+    "wcsPixToSkyAsync" => wcs::pix_to_sky, async;
+    "wcsSkyToPix" => wcs::sky_to_pix, sync;
+    "wcsSkyToPixAsync" => wcs::sky_to_pix, async;
+    "wcsMapPixels" => wcs::map, sync;
+    "wcsMapPixelsAsync" => wcs::map, async;
 }
 
 /// `version()` → `{ version, backend, target }`.

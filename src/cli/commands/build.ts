@@ -1,4 +1,4 @@
-/** `mosaic build INPUT… -o OUT.fits [--no-bg] [--template HDR] [--png OUT.png] [--workdir DIR] [--threads N]`. */
+/** `mosaic build INPUT… -o OUT.fits [--no-bg | --level-only] [--template HDR] [--png OUT.png] [--workdir DIR] [--threads N]`. */
 import { buildMosaic } from '../../pipeline/build.js';
 import { createProgress } from '../../pipeline/progress.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
@@ -11,6 +11,7 @@ export const buildCommand: Command = {
   options: [
     { name: 'output', short: 'o', type: 'string', arg: 'OUT.fits', default: 'mosaic.fits', help: 'Mosaic file (area image beside it)' },
     { name: 'bg', type: 'boolean', default: true, help: 'Background matching (--no-bg to skip)' },
+    { name: 'level-only', type: 'boolean', help: 'Background matching with levels only (no slopes)' },
     { name: 'template', type: 'string', arg: 'HDR', help: 'Use this header instead of computing one' },
     { name: 'png', type: 'string', arg: 'OUT.png', help: 'Also write a PNG preview' },
     { name: 'workdir', type: 'string', arg: 'DIR', help: 'Keep every intermediate file here (Montage names)' },
@@ -25,6 +26,7 @@ export const buildCommand: Command = {
       inputs: args.positionals.inputs as string[],
       output: o.output as string,
       bg: o.bg as boolean,
+      levelOnly: Boolean(o.levelOnly),
       template: o.template as string | undefined,
       png: o.png as string | undefined,
       workdir: o.workdir as string | undefined,
@@ -34,6 +36,17 @@ export const buildCommand: Command = {
       progress: createProgress(ctx.stderr, { isTTY: ctx.isTTY, quiet: ctx.quiet || ctx.json }),
       onWarning: (m) => ctx.log(`build: ${m}`),
     });
-    return { count: r.count, used: r.used, failed: r.failed, nooverlap: r.nooverlap, naxis1: r.naxis1, naxis2: r.naxis2, background: r.background, time: Math.round(r.seconds * 10) / 10 };
+    return {
+      count: r.count,
+      used: r.used,
+      failed: r.failed,
+      nooverlap: r.nooverlap,
+      pairs: r.background ? r.pairs : undefined,
+      fitsfailed: r.background ? r.fitsFailed : undefined,
+      naxis1: r.naxis1,
+      naxis2: r.naxis2,
+      background: r.background,
+      time: Math.round(r.seconds * 10) / 10,
+    };
   },
 };

@@ -29,18 +29,23 @@ export const histogramCommand: Command = {
     const rest = argv.filter((_, i) => i < f || i > f + 3);
     const [input, min, max] = argv.slice(f + 1, f + 4);
     if (max === undefined) throw new MosaicError('E_USAGE', 'Too few arguments following -file', { stage: 'histogram' });
-    const out: string[] = [input, '--min', min, '--max', max, '--stretch', 'linear'];
+    const out: string[] = [input, '--min', min, '--max', max];
+    let stretch = 'linear';
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
       if (a === '-out') out.push('--out', rest[++i] ?? '');
-      else if (a.startsWith('g')) out.splice(out.indexOf('--stretch') + 1, 1, a.length > 1 && /[gl]$/.test(a) ? 'gaussian-log' : 'gaussian');
+      else if (a.startsWith('g')) stretch = a.length > 1 && /[gl]$/.test(a) ? 'gaussian-log' : 'gaussian';
       else if (a.startsWith('a')) {
-        out.splice(out.indexOf('--stretch') + 1, 1, 'asinh');
+        stretch = 'asinh';
         if (rest[i + 1] !== undefined && rest[i + 1] !== '-out') out.push('--beta', rest[++i]);
-      } else if (/^\d+$/.test(a)) out.splice(out.indexOf('--stretch') + 1, 1, 'power'), out.push('--log-power', a);
-      else if (a === 'log' || a === 'loglog' || a.startsWith('lin')) out.splice(out.indexOf('--stretch') + 1, 1, a.startsWith('lin') ? 'linear' : a);
+      } else if (/^\d+$/.test(a)) {
+        stretch = 'power';
+        out.push('--log-power', a);
+      } else if (a === 'log' || a === 'loglog') stretch = a;
+      else if (a.startsWith('lin')) stretch = 'linear';
       else out.push(a);
     }
+    out.push('--stretch', stretch);
     return out;
   },
   async run(args) {

@@ -11,6 +11,8 @@ const STEP_TOL = 1e-11;
 /** Accept a stalled iteration whose last step is below this, pixels. */
 const ACCEPT_TOL = 1e-9;
 const MAX_CHORD = 30;
+/** Reuse the cached Jacobian for starting points within this many pixels of its solution. */
+const CACHE_RADIUS = 64;
 const MAX_NEWTON = 20;
 
 /**
@@ -20,6 +22,10 @@ const MAX_NEWTON = 20;
 export class PlaneInverter {
   private readonly f = new Float64Array(2);
   private readonly local = new Float64Array(4);
+  /** Inverse Jacobian at a recent solution, reused for nearby points (image scans are coherent). */
+  private readonly cached = new Float64Array(4);
+  private cachedX = NaN;
+  private cachedY = NaN;
   /** Inverse Jacobian of the model at the reference point (pixels per degree), row-major. */
   private readonly jinv: Float64Array;
 
@@ -63,9 +69,11 @@ export class PlaneInverter {
     m.guess(x, y, out);
     if (m.exactInverse) return;
     const f = this.f;
-    let j = this.jinv;
     let px = out[0];
     let py = out[1];
+    const nearCached = Math.abs(px - this.cachedX) < CACHE_RADIUS && Math.abs(py - this.cachedY) < CACHE_RADIUS;
+    let j = nearCached ? this.cached : this.jinv;
+    let iterations = 0;
     let converged = false;
     let lastStep = Infinity;
     for (let it = 0; it < MAX_CHORD + MAX_NEWTON; it++) {
@@ -74,6 +82,7 @@ export class PlaneInverter {
         if (!this.localInverseJacobian(px, py, this.local)) break;
         j = this.local;
       }
+      iterations = it + 1;
       m.forward(px, py, f);
       const rx = x - f[0];
       const ry = y - f[1];
@@ -90,6 +99,10 @@ export class PlaneInverter {
     }
     // Rounding can stall the last steps just above STEP_TOL; accept a tiny residual step.
     const ok = converged || lastStep < ACCEPT_TOL;
+    if (ok && iterations > 4 && this.localInverseJacobian(px, py, this.cached)) {
+      this.cachedX = px;
+      this.cachedY = py;
+    }
     out[0] = ok ? px : NaN;
     out[1] = ok ? py : NaN;
   }

@@ -1,0 +1,92 @@
+//! Argument checking and jobs for the WCS transforms (`mosaic_core::wcs`). A WCS arrives as
+//! its flat Float64Array descriptor (layout in `mosaic_core::wcs::descriptor`, produced by
+//! `src/wcs/native.ts`); it is parsed and compiled on the JS thread, so a bad descriptor
+//! throws synchronously, and the job only touches memory.
+
+use crate::js::*;
+use crate::sys::*;
+use crate::task::{Outcome, Prepared};
+use mosaic_core::wcs::{descriptor, map_pixels, Wcs};
+
+const F64: &[napi_typedarray_type] = &[FLOAT64_ARRAY];
+
+unsafe fn arg_wcs(env: napi_env, v: napi_value, name: &str) -> JsResult<(Wcs, Typed)> {
+    let t = arg_typed(env, v, name, F64)?;
+    let d = t.raw::<f64>();
+    let params = descriptor::parse(d.slice()).map_err(|e| JsError::Range(format!("{name}: {e}")))?;
+    let wcs = Wcs::new(&params).map_err(|e| JsError::Error(format!("{name}: {e}")))?;
+    Ok((wcs, t))
+}
+
+/// Four coordinate arrays of one length, outputs disjoint from everything.
+unsafe fn arg_coords(env: napi_env, a: &[napi_value], names: [&str; 4]) -> JsResult<[Typed; 4]> {
+    let t = [
+        arg_typed(env, a[0], names[0], F64)?,
+        arg_typed(env, a[1], names[1], F64)?,
+        arg_typed(env, a[2], names[2], F64)?,
+        arg_typed(env, a[3], names[3], F64)?,
+    ];
+    let len_expr = format!("{}.length", names[0]);
+    for k in 1..4 {
+        t[k].expect_len(names[k], t[0].len, &len_expr)?;
+    }
+    let all: Vec<(&str, &Typed)> = names.iter().copied().zip(t.iter()).collect();
+    check_disjoint(&all[2..], &all)?;
+    Ok(t)
+}
+
+fn keep(ts: &[&Typed]) -> Vec<napi_value> {
+    ts.iter().map(|t| t.value).collect()
+}
+
+/// `wcsPixToSky(desc, x, y, lon, lat)`: 1-based pixels → degrees, NaN off the projection.
+pub unsafe fn pix_to_sky(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let (wcs, d) = arg_wcs(env, a[0], "desc")?;
+    let [x, y, lon, lat] = arg_coords(env, &a[1..5], ["x", "y", "lon", "lat"])?;
+    let (rx, ry, rl, rb) = (x.raw::<f64>(), y.raw::<f64>(), lon.raw::<f64>(), lat.raw::<f64>());
+    let job = move || {
+        let (x, y, l, b) = unsafe { (rx.slice(), ry.slice(), rl.slice_mut(), rb.slice_mut()) };
+        wcs.pix_to_sky(x, y, l, b).map(|_| Outcome::Undefined).map_err(|e| e.to_string())
+    };
+    Ok(Prepared { job: Box::new(job), keep: keep(&[&d, &x, &y, &lon, &lat]) })
+}
+
+/// `wcsSkyToPix(desc, lon, lat, x, y)`: degrees → 1-based pixels, NaN off the projection.
+pub unsafe fn sky_to_pix(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let (wcs, d) = arg_wcs(env, a[0], "desc")?;
+    let [lon, lat, x, y] = arg_coords(env, &a[1..5], ["lon", "lat", "x", "y"])?;
+    let (rl, rb, rx, ry) = (lon.raw::<f64>(), lat.raw::<f64>(), x.raw::<f64>(), y.raw::<f64>());
+    let job = move || {
+        let (l, b, x, y) = unsafe { (rl.slice(), rb.slice(), rx.slice_mut(), ry.slice_mut()) };
+        wcs.sky_to_pix(l, b, x, y).map(|_| Outcome::Undefined).map_err(|e| e.to_string())
+    };
+    Ok(Prepared { job: Box::new(job), keep: keep(&[&d, &lon, &lat, &x, &y]) })
+}
+
+/// `wcsMapPixels(descFrom, descTo, rot3x3 | null, x, y, outX, outY, threads?)`: pixels of one
+/// image → pixels of another (1-based), with an optional row-major frame rotation.
+pub unsafe fn map(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let (from, df) = arg_wcs(env, a[0], "descFrom")?;
+    let (to, dt) = arg_wcs(env, a[1], "descTo")?;
+    let mut rot: Option<[f64; 9]> = None;
+    let mut kept = vec![df.value, dt.value];
+    if !is_undefined(env, a[2]) {
+        let r = arg_typed(env, a[2], "rot", F64)?;
+        r.expect_len("rot", 9, "3*3")?;
+        let mut m = [0.0; 9];
+        m.copy_from_slice(r.raw::<f64>().slice());
+        if m.iter().any(|v| !v.is_finite()) {
+            return Err(JsError::Range("Expected finite values for rot but received a non-finite value".into()));
+        }
+        rot = Some(m);
+    }
+    let [x, y, ox, oy] = arg_coords(env, &a[3..7], ["x", "y", "outX", "outY"])?;
+    let threads = if is_undefined(env, a[7]) { 1 } else { arg_size(env, a[7], "threads", 1)? };
+    kept.extend(keep(&[&x, &y, &ox, &oy]));
+    let (rx, ry, rox, roy) = (x.raw::<f64>(), y.raw::<f64>(), ox.raw::<f64>(), oy.raw::<f64>());
+    let job = move || {
+        let (x, y, ox, oy) = unsafe { (rx.slice(), ry.slice(), rox.slice_mut(), roy.slice_mut()) };
+        map_pixels(&from, &to, rot.as_ref(), x, y, ox, oy, threads).map(|_| Outcome::Undefined).map_err(|e| e.to_string())
+    };
+    Ok(Prepared { job: Box::new(job), keep: kept })
+}

@@ -1,0 +1,33 @@
+/**
+ * `mosaic bgmodel [-l] IMAGES.tbl FITS.tbl CORRECTIONS.tbl` (mBgModel): one background plane
+ * per image from the pairwise fits, by a global least-squares solve (see stages/bg-model.ts)
+ * where Montage iterates; `-i NITER` is accepted for Montage's scripts and ignored.
+ */
+import { findColumn, readIpacTable, writeIpacTable } from '../../tables/ipac.js';
+import { bgModel, correctionsTable, pairFitsFromTable } from '../../stages/bg-model.js';
+import type { Command } from '../command.js';
+
+export const bgmodelCommand: Command = {
+  name: 'bgmodel',
+  module: 'mBgModel',
+  summary: 'Solve for per-image background corrections from the pair fits (corrections.tbl)',
+  options: [
+    { name: 'level-only', short: 'l', type: 'boolean', help: 'Correct levels only, no slopes' },
+    { name: 'niter', short: 'i', type: 'integer', min: 1, arg: 'N', help: "Montage's iteration count; ignored (the solve is direct)" },
+  ],
+  positionals: [
+    { name: 'images', help: 'Image table of the projected images (cntr column)' },
+    { name: 'fits', help: 'Table of plane fits (fitexec output)' },
+    { name: 'corrections', help: 'Table of corrections to write' },
+  ],
+  async run(args) {
+    const { images, fits, corrections } = args.positionals as Record<string, string>;
+    const imageTable = await readIpacTable(images, 'bgmodel');
+    const cntr = findColumn(imageTable, 'cntr', { required: true, file: images })!;
+    const ids = imageTable.rows.map((r) => Number(r[cntr]));
+    const pairFits = pairFitsFromTable(await readIpacTable(fits, 'bgmodel'), fits);
+    const result = bgModel(ids, pairFits, { levelOnly: Boolean(args.options.levelOnly) });
+    await writeIpacTable(corrections, correctionsTable(result.corrections), 'bgmodel');
+    return {};
+  },
+};
