@@ -17,18 +17,6 @@ const distDir = resolve(args.includes('--dist') ? args[args.indexOf('--dist') + 
 const { makeProjection } = await import(pathToFileURL(resolve(distDir, 'wcs/projections/index.js')).href);
 const noPv = { pv: () => undefined, pvLon: () => undefined };
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Fastest of `passes` runs of fn over n points, in ns of this process's CPU time per point.
  * CPU time and the minimum, because a shared machine inflates wall time by whatever else runs.
@@ -47,15 +35,15 @@ function time(fn, passes = 9) {
 }
 
 const CODES = ['TAN', 'SIN', 'ZEA', 'ARC', 'STG', 'CAR', 'AIT'];
-const rand = rng(42);
-// Zenithal: native latitudes 88–90° (a 2° field round the pole); others: ±2° round (0, 0).
-const zen = { phi: new Float64Array(n), theta: new Float64Array(n) };
-const cyl = { phi: new Float64Array(n), theta: new Float64Array(n) };
+// Points in raster order, as the corner mapping visits them: a square field 2° on a side
+// (sqrt(n) × sqrt(n) grid) round the fiducial point, turned into native (phi, theta) by
+// each projection's own inverse, so neighbouring points have neighbouring angles.
+const side = Math.floor(Math.sqrt(n));
+const gx = new Float64Array(n);
+const gy = new Float64Array(n);
 for (let i = 0; i < n; i++) {
-  zen.phi[i] = -180 + 360 * rand();
-  zen.theta[i] = 88 + 2 * rand();
-  cyl.phi[i] = -2 + 4 * rand();
-  cyl.theta[i] = -2 + 4 * rand();
+  gx[i] = -1 + (2 * (i % side)) / side + 1e-7;
+  gy[i] = -1 + (2 * Math.floor(i / side)) / side + 1e-7;
 }
 const x = new Float64Array(n);
 const y = new Float64Array(n);
@@ -64,15 +52,48 @@ const t = new Float64Array(n);
 const rows = [];
 for (const code of CODES) {
   const proj = makeProjection(code, noPv);
-  const src = code === 'CAR' || code === 'AIT' ? cyl : zen;
+  const src = { phi: new Float64Array(n), theta: new Float64Array(n) };
+  proj.toNative(gx, gy, src.phi, src.theta, n);
   const forwardNs = time(() => proj.fromNative(src.phi, src.theta, x, y, n));
   const inverseNs = time(() => proj.toNative(x, y, p, t, n));
   rows.push({ code, forwardNs, inverseNs });
 }
+// The full WCS chain per point, split into its parts: linear + projection + spherical rotation.
+const wcsRows = [];
+const { Wcs } = await import(pathToFileURL(resolve(distDir, 'wcs/wcs.js')).href);
+const { Header } = await import(pathToFileURL(resolve(distDir, 'fits/header.js')).href);
+const sphere = await import(pathToFileURL(resolve(distDir, 'wcs/sphere.js')).href);
+for (const code of ['TAN', 'SIN']) {
+  const h = new Header();
+  const cards = { NAXIS: 2, NAXIS1: 6000, NAXIS2: 6000, CTYPE1: `RA---${code}`, CTYPE2: `DEC--${code}`, CRVAL1: 275.196, CRVAL2: -16.171, CRPIX1: 3000.5, CRPIX2: 3000.5, CDELT1: -2.7778e-4, CDELT2: 2.7778e-4 };
+  for (const [k, v] of Object.entries(cards)) h.set(k, v);
+  const wcs = Wcs.fromHeader(h);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    px[i] = 1 + (6000 * (i % side)) / side;
+    py[i] = 1 + (6000 * Math.floor(i / side)) / side;
+  }
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
+  const out = { lon, lat };
+  const pixToSkyNs = time(() => wcs.pixToSkyMany(px, py, out));
+  const bx = new Float64Array(n);
+  const by = new Float64Array(n);
+  const skyToPixNs = time(() => wcs.skyToPixMany(lon, lat, { x: bx, y: by }));
+  // The rotation alone, with the WCS's own Euler angles.
+  const euler = wcs.euler;
+  const rotNs = euler ? time(() => sphere.celestialToNative(euler, lon, lat, bx, by, n)) : NaN;
+  const rotBackNs = euler ? time(() => sphere.nativeToCelestial(euler, bx, by, px, py, n)) : NaN;
+  wcsRows.push({ code, pixToSkyNs, skyToPixNs, celestialToNativeNs: rotNs, nativeToCelestialNs: rotBackNs });
+}
 if (asJson) {
-  process.stdout.write(JSON.stringify({ n, node: process.version, rows }) + '\n');
+  process.stdout.write(JSON.stringify({ n, node: process.version, rows, wcsRows }) + '\n');
 } else {
   console.log(`projection kernels, ${n} points, node ${process.version} (CPU ns/point, best of 9)`);
   console.log('code  sky→xy (fromNative)  xy→sky (toNative)');
   for (const r of rows) console.log(`${r.code.padEnd(5)} ${r.forwardNs.toFixed(1).padStart(12)} ${r.inverseNs.toFixed(1).padStart(18)}`);
+  console.log('\nfull WCS (6000² px field, 1" pixels): pixToSky  skyToPix  | rotation alone: cel→native  native→cel');
+  for (const r of wcsRows)
+    console.log(`${r.code.padEnd(5)} ${r.pixToSkyNs.toFixed(1).padStart(20)} ${r.skyToPixNs.toFixed(1).padStart(9)}  | ${r.celestialToNativeNs.toFixed(1).padStart(26)} ${r.nativeToCelestialNs.toFixed(1).padStart(11)}`);
 }

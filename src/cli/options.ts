@@ -22,6 +22,8 @@ export interface OptionSpec {
   /** Placeholder in help, e.g. `DIR`. */
   arg?: string;
   help: string;
+  /** Internal plumbing between `preparse` and `run`: parsed, but not shown in help. */
+  hidden?: boolean;
 }
 
 export interface PositionalSpec {
@@ -178,6 +180,7 @@ export function formatHelp(
   lines.push('', 'Options:');
   const all: OptionSpec[] = [...options, { name: 'help', short: 'h', type: 'boolean', help: 'Show this help' }];
   for (const o of all) {
+    if (o.hidden) continue;
     const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'boolean' ? '' : ` ${o.arg ?? (o.type === 'enum' ? o.values!.join('|') : o.type.toUpperCase())}`}`;
     const def = o.default !== undefined ? ` (default: ${o.default})` : '';
     lines.push(`  ${flag.padEnd(30)} ${o.help}${def}`);

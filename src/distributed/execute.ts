@@ -14,11 +14,12 @@ import type { Header } from '../fits/header.js';
 import { readImage, readImageRows } from '../fits/read.js';
 import { createFitsWriter, writeFits } from '../fits/write.js';
 import { WorkerPool, mapOrdered, defaultThreads } from '../pipeline/pool.js';
-import type { ProjectTaskInput } from '../pipeline/tasks.js';
-import { applyCorrection, fitPair, outputBox, solveCorrections, templateCrpix } from '../pipeline/shared-steps.js';
+import { runTask, type CachedImage, type DiffFitTaskInput, type MosaicGrid, type ProjectTaskInput } from '../pipeline/tasks.js';
+import { overlappingPairs } from '../pipeline/background.js';
+import { applyCorrection, outputBox } from '../pipeline/shared-steps.js';
 import { Coadder, type BackgroundPlane } from '../stages/add.js';
-import type { PairFit } from '../stages/bg-model.js';
-import { readProjectedFile } from '../stages/diff.js';
+import { bgModel, type PairFit } from '../stages/bg-model.js';
+import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader } from '../stages/types.js';
 import { parseTemplate } from '../tables/template.js';
 import { VERSION } from '../version.js';
@@ -70,6 +71,7 @@ interface Context {
 
 /** JSON that keeps NaN, ±Infinity and −0 (plane fits may hold them). */
 export function encodeNumbers(value: unknown): unknown {
+  if (value === undefined) return undefined;
   return JSON.parse(
     JSON.stringify(value, (_k, v: unknown) =>
       typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { $num: Object.is(v, -0) ? '-0' : String(v) } : v,
@@ -79,6 +81,7 @@ export function encodeNumbers(value: unknown): unknown {
 
 /** Inverse of {@link encodeNumbers}. */
 export function decodeNumbers<T>(value: unknown): T {
+  if (value === undefined) throw new MosaicError('E_RUN', 'task record has no result', { stage: 'run' });
   return JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
     v && typeof v === 'object' && '$num' in v ? Number((v as { $num: string }).$num) : v,
   ) as T;
@@ -142,29 +145,81 @@ async function runProject(ctx: Context, ids: number[], threads: number, fail: (i
   }
 }
 
-async function runDifffit(ctx: Context, id: number): Promise<void> {
-  const pair = ctx.plan.pairs[id];
-  let fit: PairFit | undefined;
-  if (projectMeta(ctx.runDir, pair.plus).status === 'ok' && projectMeta(ctx.runDir, pair.minus).status === 'ok') {
-    const plus = await readProjectedFile(join(ctx.runDir, runPaths.projected(pair.plus).value), ctx.template);
-    const minus = await readProjectedFile(join(ctx.runDir, runPaths.projected(pair.minus).value), ctx.template);
-    fit = fitPair(plus, minus, ctx.template, { plus: pair.plus, minus: pair.minus });
-  }
-  await done(ctx, 'difffit', id, [], { fit: fit ?? null });
+function gridOf(template: Header): MosaicGrid {
+  return { crpix1: template.number('CRPIX1') ?? 0, crpix2: template.number('CRPIX2') ?? 0, naxis1: template.int('NAXIS1') ?? 0, naxis2: template.int('NAXIS2') ?? 0 };
 }
 
+function cachedImage(ctx: Context, id: number, meta: ProjectMeta): CachedImage {
+  const files = runPaths.projected(id);
+  return { value: join(ctx.runDir, files.value), area: join(ctx.runDir, files.area), ...placed(meta) };
+}
+
+/** The `diffFit` pool task's input for a pair of projected images (build's own difference and fit). */
+function diffFitInput(ctx: Context, plus: number, minus: number, metas: ProjectMeta[]): DiffFitTaskInput {
+  return {
+    file: `${runPaths.projected(plus).value} − ${runPaths.projected(minus).value}`,
+    plus: cachedImage(ctx, plus, metas[plus]),
+    minus: cachedImage(ctx, minus, metas[minus]),
+    grid: gridOf(ctx.template),
+    levelOnly: ctx.plan.params.levelOnly,
+  };
+}
+
+async function runDifffit(ctx: Context, ids: number[], threads: number, fail: (id: number, err: unknown) => void): Promise<void> {
+  const metas = ctx.plan.images.map((im) => projectMeta(ctx.runDir, im.id));
+  const todo: number[] = [];
+  for (const id of ids) {
+    const pair = ctx.plan.pairs[id];
+    try {
+      injectFailure(ctx, 'difffit', id);
+      if (metas[pair.plus].status === 'ok' && metas[pair.minus].status === 'ok') todo.push(id);
+      else await done(ctx, 'difffit', id, [], { status: 'nooverlap', fit: null });
+    } catch (err) {
+      fail(id, err);
+    }
+  }
+  const inputs = todo.map((id) => diffFitInput(ctx, ctx.plan.pairs[id].plus, ctx.plan.pairs[id].minus, metas));
+  const pool = new WorkerPool({ threads: Math.max(1, Math.min(threads, inputs.length)) });
+  try {
+    await mapOrdered(pool, 'diffFit', inputs, async (i, outcome) => {
+      if (!outcome.ok) return fail(todo[i], outcome.error);
+      const r = outcome.value;
+      await done(ctx, 'difffit', todo[i], [], { status: r.status, fit: r.status === 'ok' ? r.fit : null });
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Build's pairs (projected boxes sharing a pixel of mDiff's grid, in table order), each fit taken
+ * from its difffit task or, for a pair the plan's sky test missed, computed here; then bgModel.
+ */
 async function runBgmodel(ctx: Context): Promise<void> {
   const corrections: Array<[number, number, number, number]> = [];
+  let fitted = 0;
+  let extra = 0;
   if (ctx.plan.params.background) {
-    const imageIds = ctx.plan.images.map((im) => im.id).filter((id) => projectMeta(ctx.runDir, id).status === 'ok');
+    const metas = ctx.plan.images.map((im) => projectMeta(ctx.runDir, im.id));
+    const ok = ctx.plan.images.map((im) => im.id).filter((id) => metas[id].status === 'ok');
+    const planned = new Map(ctx.plan.pairs.map((p) => [`${p.plus}:${p.minus}`, p.id]));
     const fits: PairFit[] = [];
-    for (const pair of ctx.plan.pairs) {
-      const meta = decodeNumbers<{ fit: PairFit | null }>(readSidecar(ctx.runDir, taskOutput('difffit', pair.id))?.meta);
-      if (meta.fit) fits.push(meta.fit);
+    for (const [k, l] of overlappingPairs(ok.map((id) => placed(metas[id])), gridOf(ctx.template))) {
+      const [plus, minus] = [ok[k], ok[l]];
+      const task = planned.get(`${plus}:${minus}`);
+      let fit: PlaneFit | null;
+      if (task !== undefined) fit = decodeNumbers<{ fit: PlaneFit | null }>(readSidecar(ctx.runDir, taskOutput('difffit', task))?.meta).fit;
+      else {
+        extra++;
+        const r = (await runTask('diffFit', diffFitInput(ctx, plus, minus, metas))).output;
+        fit = r.status === 'ok' ? r.fit : null;
+      }
+      if (fit) fits.push({ ...fit, plus, minus });
     }
-    for (const [id, p] of solveCorrections(imageIds, fits)) corrections.push([id, p.a, p.b, p.c]);
+    fitted = fits.length;
+    for (const c of bgModel(ok, fits, { levelOnly: ctx.plan.params.levelOnly }).corrections) corrections.push([c.id, c.a, c.b, c.c]);
   }
-  await done(ctx, 'bgmodel', 0, [], { corrections });
+  await done(ctx, 'bgmodel', 0, [], { corrections, fits: fitted, unplannedPairs: extra });
 }
 
 /** The corrections bgmodel found (cntr → plane). */
@@ -180,7 +235,7 @@ async function runBackground(ctx: Context, id: number, corrections: Map<number, 
   const src = runPaths.projected(id);
   const value = await readImage(join(ctx.runDir, src.value));
   const area = await readImage(join(ctx.runDir, src.area));
-  const corrected = applyCorrection({ ...placed(meta), value: value.data, area: area.data }, plane, templateCrpix(ctx.template));
+  const corrected = applyCorrection({ ...placed(meta), value: value.data, area: area.data }, plane, gridOf(ctx.template));
   await mkdir(join(ctx.runDir, 'corrected'), { recursive: true });
   const out = runPaths.corrected(id);
   await writeFits(join(ctx.runDir, out), { header: value.header, data: corrected.value, shape: value.shape }, { bitpix: -64 });
@@ -278,16 +333,16 @@ export async function runStage(runDir: string, stage: StageName, opts: RunStageO
     failed.push(id);
     opts.onWarning?.(`${stage}:${id} failed: ${asMosaicError(err).toString()}`);
   };
-  if (stage === 'project') {
-    await runProject(ctx, todo, opts.threads ?? defaultThreads(), fail);
-  } else {
+  const threads = opts.threads ?? defaultThreads();
+  if (stage === 'project') await runProject(ctx, todo, threads, fail);
+  else if (stage === 'difffit') await runDifffit(ctx, todo, threads, fail);
+  else {
     const corrections = stage === 'background' && todo.length ? readCorrections(runDir) : new Map<number, BackgroundPlane>();
     const metas = stage === 'coadd' && todo.length ? plan.images.map((im) => projectMeta(runDir, im.id)) : [];
     for (const id of todo) {
       try {
         injectFailure(ctx, stage, id);
-        if (stage === 'difffit') await runDifffit(ctx, id);
-        else if (stage === 'bgmodel') await runBgmodel(ctx);
+        if (stage === 'bgmodel') await runBgmodel(ctx);
         else if (stage === 'background') await runBackground(ctx, id, corrections);
         else if (stage === 'coadd') await runCoadd(ctx, id, metas);
         else await runAssemble(ctx);

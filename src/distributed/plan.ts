@@ -8,7 +8,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import { collectImages } from '../pipeline/build.js';
-import { overlapPairs } from '../pipeline/shared-steps.js';
+import { skyOverlapPairs } from '../pipeline/shared-steps.js';
 import type { CombineMethod } from '../stages/add.js';
 import { writeImageTable } from '../stages/imgtbl.js';
 import { makeHeader } from '../stages/make-hdr.js';
@@ -32,7 +32,11 @@ export interface PlanImage {
   bytes: number;
 }
 
-/** An overlapping pair (ids of images), differenced and fitted by difffit:`id`. */
+/**
+ * A pair whose sky footprints overlap (ids of images), differenced and fitted by difffit:`id`.
+ * bgmodel uses the pairs `mosaic build` uses (projected boxes sharing a grid pixel), taking
+ * each fit from its difffit task and fitting any such pair the plan lacks itself.
+ */
 export interface PlanPair {
   id: number;
   plus: number;
@@ -51,6 +55,8 @@ export interface PlanParams {
   combine: CombineMethod;
   /** Background matching (difffit, bgmodel and background are no-ops without it). */
   background: boolean;
+  /** Fit and solve for levels only (mFitplane/mBgModel -l; `mosaic build --level-only`). */
+  levelOnly: boolean;
   tileRows: number;
 }
 
@@ -81,6 +87,8 @@ export interface PlanOptions {
   combine?: CombineMethod;
   /** Default true. */
   background?: boolean;
+  /** Default false. */
+  levelOnly?: boolean;
   /** Rows per output tile; default enough for about 4 Mpixel per tile. */
   tileRows?: number;
 }
@@ -122,12 +130,12 @@ export async function makePlan(opts: PlanOptions): Promise<{ plan: Plan; table: 
     planImages.push({ id: im.cntr, path, fname: im.fname, hdu: im.hdu, sha256: await hashFile(path), bytes: size });
   }
   const background = opts.background !== false;
-  const pairs = background ? overlapPairs(table).map((p, id) => ({ id, plus: p.cntr1, minus: p.cntr2 })) : [];
+  const pairs = background ? skyOverlapPairs(table).map((p, id) => ({ id, plus: p.cntr1, minus: p.cntr2 })) : [];
   const tileRows = opts.tileRows ?? Math.max(1, Math.floor(4_194_304 / naxis1));
   const plan: Plan = {
     format: PLAN_FORMAT,
     engine: VERSION,
-    params: { method: opts.method ?? 'exact', combine: opts.combine ?? 'mean', background, tileRows },
+    params: { method: opts.method ?? 'exact', combine: opts.combine ?? 'mean', background, levelOnly: opts.levelOnly ?? false, tileRows },
     template: templateText,
     templateHash: hashOf(templateText),
     naxis1,

@@ -15,8 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -84,6 +84,8 @@ export function readSidecar(runDir: string, output: string): Sidecar | undefined
 
 /** Write a sidecar atomically (after the outputs it lists are in place). */
 export async function writeSidecar(runDir: string, output: string, sidecar: Sidecar): Promise<void> {
+  const path = sidecarPath(runDir, output);
+  await mkdir(dirname(path), { recursive: true }).catch((err) => Promise.reject(asMosaicError(err, { stage: 'run', file: path })));
   await writeFileAtomic(sidecarPath(runDir, output), JSON.stringify(sidecar) + '\n', sidecar.task.split(':')[0]);
 }
 

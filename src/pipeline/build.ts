@@ -84,8 +84,11 @@ export interface BuildResult {
   pairs: number;
   /** Pairs whose plane fit failed (slivers). */
   fitsFailed: number;
-  /** The correction subtracted from each image (id = image-table cntr), with background matching. */
-  corrections?: Array<Correction & { fname: string }>;
+  /**
+   * The correction subtracted from each image (id = image-table cntr; x, y as in fit-plane.ts),
+   * with the image's file name and its box on the mosaic grid (0-based), with background matching.
+   */
+  corrections?: Array<Correction & { fname: string; box: { x0: number; y0: number; width: number; height: number } }>;
   seconds: number;
   mosaic: Pick<Mosaic, 'x0' | 'y0' | 'width' | 'height' | 'header'>;
 }
@@ -303,7 +306,10 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       background,
       pairs: match?.overlaps ?? 0,
       fitsFailed: match?.fitsFailed ?? 0,
-      corrections: match?.corrections.map((c) => ({ ...c, fname: byId.get(c.id)!.fname })),
+      corrections: match?.corrections.map((c, i) => {
+        const { x0, y0, width, height } = cached[i];
+        return { ...c, fname: byId.get(c.id)!.fname, box: { x0, y0, width, height } };
+      }),
       seconds: (performance.now() - t0) / 1000,
       mosaic: { x0: mosaic.x0, y0: mosaic.y0, width: mosaic.width, height: mosaic.height, header: mosaic.header },
     };

@@ -19,6 +19,9 @@ import type { PixelArray } from '../fits/types.js';
 import { buildMosaic, type BuildResult } from './build.js';
 import type { Progress } from './progress.js';
 
+/** Gaussian noise σ of the simulated frames, DN. */
+export const DEMO_NOISE_SIGMA = 2;
+
 /** Options of {@link demo}. */
 export interface DemoOptions {
   /** Folder for everything; default `./mosaic-demo`. The frames go to `DIR/raw`. */
@@ -118,7 +121,7 @@ export async function demo(opts: DemoOptions = {}): Promise<DemoResult> {
   const t0 = performance.now();
   const dir = resolve(opts.dir ?? 'mosaic-demo');
   const warn = opts.onWarning ?? (() => undefined);
-  const simulation = await simulate({ dir, size: opts.size ?? 'small', seed: opts.seed ?? 1 });
+  const simulation = await simulate({ dir, size: opts.size ?? 'small', seed: opts.seed ?? 1, noiseSigma: DEMO_NOISE_SIGMA });
   const mosaic = join(dir, 'mosaic.fits');
   const uncorrected = join(dir, 'mosaic_nobg.fits');
   const templatePath = join(dir, 'truth.hdr');
@@ -150,7 +153,6 @@ export async function demo(opts: DemoOptions = {}): Promise<DemoResult> {
   };
   const matched = await measure(mosaic);
   const plain = await measure(uncorrected);
-  const noiseSigma = 2;
   return {
     dir,
     mosaic,
@@ -159,7 +161,7 @@ export async function demo(opts: DemoOptions = {}): Promise<DemoResult> {
     png,
     images: build.used,
     pairs: build.pairs,
-    noiseSigma,
+    noiseSigma: DEMO_NOISE_SIGMA,
     dynamicRange: matched.truthRange,
     matched,
     plain,

@@ -20,7 +20,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { MosaicError, asMosaicError } from '../errors.js';
+import { MosaicError, asMosaicError, type ErrorCode } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import { compressedImageHeader, readFits } from '../fits/read.js';
 import type { FitsHdu } from '../fits/types.js';
@@ -217,23 +217,29 @@ function imageHeader(hdu: FitsHdu): Header {
   return hdu.type === 'compressed-image' ? compressedImageHeader(hdu) : hdu.header;
 }
 
+/** `E_CODE: reason because: message of err` (the code taken from err when it has one). */
+function codedReason(fallback: ErrorCode, reason: string, err: unknown): string {
+  const code = err instanceof MosaicError ? err.code : fallback;
+  return `${code}: ${reason}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
 /**
  * The table row of one image HDU, or a reason it has none.
- * @returns a row without `cntr`, or a string saying why the HDU is not usable.
+ * @returns a row without `cntr`, or a string `E_CODE: reason` saying why the HDU is not usable.
  */
 export function imageRow(hdu: FitsHdu, fname: string, size: number): Record<string, IpacValue> | string {
-  if (hdu.type !== 'image' && hdu.type !== 'compressed-image') return `${hdu.type} HDU, not an image`;
-  if (hdu.shape.length < 2 || hdu.shape[0] < 1 || hdu.shape[1] < 1) return 'no image data (NAXIS < 2)';
+  if (hdu.type !== 'image' && hdu.type !== 'compressed-image') return `E_FITS_NO_IMAGE: ${hdu.type} HDU, not an image`;
+  if (hdu.shape.length < 2 || hdu.shape[0] < 1 || hdu.shape[1] < 1) return 'E_FITS_NO_IMAGE: no image data (NAXIS < 2)';
   const h = imageHeader(hdu);
   const isDss = h.has('PLTRAH');
   const ctype1 = (h.string('CTYPE1') ?? '').trim();
   const ctype2 = (h.string('CTYPE2') ?? '').trim();
-  if (!isDss && (!ctype1 || !ctype2)) return `no celestial WCS (${!ctype1 ? 'CTYPE1' : 'CTYPE2'} missing)`;
+  if (!isDss && (!ctype1 || !ctype2)) return `E_WCS_MISSING: no celestial WCS (${!ctype1 ? 'CTYPE1' : 'CTYPE2'} missing)`;
   let wcs;
   try {
     wcs = wcsFromHeader(h);
   } catch (err) {
-    return `no usable celestial WCS: ${err instanceof Error ? err.message : String(err)}`;
+    return codedReason('E_WCS_KEYWORD', 'no usable celestial WCS', err);
   }
   const [ns, nl] = hdu.shape;
   const j2000 = frameOf('equ', 2000);
@@ -243,9 +249,9 @@ export function imageRow(hdu: FitsHdu, fname: string, size: number): Record<stri
   try {
     sky = pixToSystem(wcs, xs, ys, j2000);
   } catch (err) {
-    return `no usable celestial WCS: ${err instanceof Error ? err.message : String(err)}`;
+    return codedReason('E_WCS_FRAME', 'no usable celestial WCS', err);
   }
-  if (!Number.isFinite(sky.lon[0]) || !Number.isFinite(sky.lat[0])) return 'the image centre is off the projection';
+  if (!Number.isFinite(sky.lon[0]) || !Number.isFinite(sky.lat[0])) return 'E_WCS_PROJECTION: the image centre is off the projection';
 
   let sr = scaleRotationFromHeader(h);
   if (!sr) sr = measuredScaleRotation(wcs, h, ns, nl);

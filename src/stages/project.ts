@@ -24,6 +24,7 @@ import { reprojectExact, resample } from '../kernels/index.js';
 import { Wcs } from '../wcs/wcs.js';
 import { FrameConversion, type CelestialFrame } from '../wcs/frames.js';
 import type { ProjectedImage } from './types.js';
+import { interpolateCorners, type ExactCornerMap } from './project-grid.js';
 
 /** Resampling method: `exact` is mProject's flux-conserving overlap; the others are interpolations (mProjectQL). */
 export type ProjectMethod = 'exact' | 'bilinear' | 'lanczos3' | 'nearest';
@@ -68,6 +69,8 @@ export interface ProjectInput {
   inToOut?: FrameConverter;
   method?: ProjectMethod;
   expand?: boolean;
+  /** How output pixel corners are mapped (default: checked grid interpolation). */
+  corners?: CornerMapOptions;
 }
 
 /** Pixels of margin around the mapped input outline (the outline is sampled every input pixel). */
@@ -178,13 +181,61 @@ function rowSolidAngles(lower: Float64Array, upper: Float64Array, width: number,
   }
 }
 
+/** How {@link mapCorners} maps the corners. */
+export interface CornerMapOptions {
+  /**
+   * `grid` (default): exact on a checked coarse grid, bilinear in between (see
+   * project-grid.ts), within `tolPx` of the exact mapping; `exact`: every corner exactly.
+   */
+  mode?: 'grid' | 'exact';
+  /** Grid step in output pixels (default 16). */
+  step?: number;
+  /** Accepted interpolation error, input pixels (default 1e-4). */
+  tolPx?: number;
+}
+
 /**
  * Map the corner grid of `box` into input pixel space (0-based, as `reprojectExact`
  * wants) and return the solid angle of every output pixel in the box.
  * Corner (i, j) of the box is output 0-based position (box.x0 + i − 0.5, box.y0 + j − 0.5).
- * One vectorised WCS call per corner row; no per-point allocation.
+ * `exactCount` says how many corners went through the exact WCS chain.
  */
-export function mapCorners(input: ProjectInput, box: PixelBox): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: Float64Array } {
+export function mapCorners(
+  input: ProjectInput,
+  box: PixelBox,
+  opts: CornerMapOptions = {},
+): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: Float64Array; exactCount: number } {
+  const cw = box.width + 1;
+  const ch = box.height + 1;
+  if (opts.mode === 'exact') return mapCornersExact(input, box);
+  const exact: ExactCornerMap = (ci, cj, n, inX, inY, unit) => {
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      xs[k] = box.x0 + ci[k] + 0.5; // 1-based FITS position of the corner
+      ys[k] = box.y0 + cj[k] + 0.5;
+    }
+    const sky = input.outWcs.pixToSkyMany(xs, ys, { lon: xs, lat: ys });
+    unitVectors(sky.lon, sky.lat, unit);
+    input.outToIn?.(sky.lon, sky.lat);
+    const pix = input.inWcs.skyToPixMany(sky.lon, sky.lat, { x: xs, y: ys });
+    for (let k = 0; k < n; k++) {
+      inX[k] = pix.x[k] - 1;
+      inY[k] = pix.y[k] - 1;
+    }
+  };
+  const g = interpolateCorners(cw, ch, exact, { step: opts.step, tolPx: opts.tolPx });
+  const solidAngle = new Float64Array(box.width * box.height);
+  for (let j = 1; j < ch; j++) {
+    const lower = g.unit.subarray(3 * cw * (j - 1), 3 * cw * j);
+    const upper = g.unit.subarray(3 * cw * j, 3 * cw * (j + 1));
+    rowSolidAngles(lower, upper, box.width, solidAngle, (j - 1) * box.width);
+  }
+  return { cornerX: g.cornerX, cornerY: g.cornerY, solidAngle, exactCount: g.exactCount };
+}
+
+/** Every corner through the exact chain: one vectorised WCS call per corner row. */
+function mapCornersExact(input: ProjectInput, box: PixelBox): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: Float64Array; exactCount: number } {
   const cw = box.width + 1;
   const ch = box.height + 1;
   const cornerX = new Float64Array(cw * ch);
@@ -214,7 +265,7 @@ export function mapCorners(input: ProjectInput, box: PixelBox): { cornerX: Float
     lower = upper;
     upper = t;
   }
-  return { cornerX, cornerY, solidAngle };
+  return { cornerX, cornerY, solidAngle, exactCount: cw * ch };
 }
 
 /** Input 0-based positions of the output pixel centres of `box` (for the interpolating methods). */
@@ -255,7 +306,7 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
   let coverage: Float64Array;
   let solidAngle: Float64Array;
   if (method === 'exact') {
-    const corners = mapCorners(input, box);
+    const corners = mapCorners(input, box, input.corners);
     solidAngle = corners.solidAngle;
     const r = reprojectExact({
       src: input.src,
@@ -270,7 +321,7 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
     coverage = r.coverage;
   } else {
     // Interpolation: a pixel is wholly covered where the interpolant is finite (mProjectQL).
-    solidAngle = mapCorners(input, box).solidAngle;
+    solidAngle = mapCorners(input, box, input.corners).solidAngle;
     const centres = mapCentres(input, box);
     value = resample({
       src: input.src,

@@ -28,8 +28,13 @@ export function parseTemplate(text: string, file?: string): Header {
   if (blocks.length === 0) throw new MosaicError('E_TEMPLATE', 'header template is empty', { file });
   blocks.push('END'.padEnd(80));
   while (blocks.length % 36 !== 0) blocks.push(' '.repeat(80));
-  const { header } = parseHeader(Buffer.from(blocks.join(''), 'latin1'));
-  return header;
+  try {
+    return parseHeader(Buffer.from(blocks.join(''), 'latin1')).header;
+  } catch (err) {
+    // A template is not a FITS file: report its problems as template problems, naming it.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new MosaicError('E_TEMPLATE', `not a valid header template: ${why}`, { file, cause: err });
+  }
 }
 
 export async function readTemplate(path: string, stage?: string): Promise<Header> {

@@ -3,30 +3,63 @@
  * destination folder and is renamed into place only when complete, so a crash, a
  * full disk or a bad input never leaves a partial file under the real name.
  */
-import { promises as fsp, openSync, writeSync, closeSync, renameSync, unlinkSync, fsyncSync } from 'node:fs';
+import { promises as fsp, openSync, writeSync, closeSync, renameSync, unlinkSync, fsyncSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { asMosaicError } from '../errors.js';
+import { MosaicError, asMosaicError } from '../errors.js';
 
 /** A sibling temporary name: same folder (so rename is atomic), hidden, unique. */
 export function temporaryName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Write `data` to `path` atomically. */
+/**
+ * A write error with the write-side code: a missing folder or a directory in the way is
+ * E_FILE_WRITE (asMosaicError alone would call them E_FILE_NOT_FOUND / E_FILE_READ).
+ */
+function writeError(err: unknown, path: string, stage?: string): MosaicError {
+  const sys = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (sys === 'ENOENT' || sys === 'ENOTDIR')
+    return new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage, file: path, cause: err });
+  if (sys === 'EISDIR') return new MosaicError('E_FILE_WRITE', 'is a directory, expected a file name to write', { stage, file: path, cause: err });
+  return asMosaicError(err, { stage, file: path });
+}
+
+/**
+ * Refuse a destination that exists and is not a regular file: renaming over a directory
+ * fails obscurely, and renaming over a device such as /dev/full would replace the device.
+ * @throws MosaicError E_FILE_WRITE naming `path`.
+ */
+function checkDestination(path: string, stage?: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // absent (the usual case) or unreadable: the write itself reports it
+  }
+  if (st.isDirectory()) throw new MosaicError('E_FILE_WRITE', 'is a directory, expected a file name to write', { stage, file: path });
+  if (!st.isFile()) throw new MosaicError('E_FILE_WRITE', 'is not a regular file (a device, pipe or socket); refusing to replace it', { stage, file: path });
+}
+
+/**
+ * Write `data` to `path` atomically.
+ * @throws MosaicError E_FILE_WRITE (folder missing, destination not a regular file, no permission), E_DISK_FULL.
+ */
 export async function writeFileAtomic(path: string, data: Uint8Array | string, stage?: string): Promise<void> {
+  checkDestination(path, stage);
   const tmp = temporaryName(path);
   try {
     await fsp.writeFile(tmp, data);
     await fsp.rename(tmp, path);
   } catch (err) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw asMosaicError(err, { stage, file: path });
+    throw writeError(err, path, stage);
   }
 }
 
 /** Synchronous variant, for worker threads and small files. */
 export function writeFileAtomicSync(path: string, chunks: Iterable<Uint8Array | string>, stage?: string): void {
+  checkDestination(path, stage);
   const tmp = temporaryName(path);
   let fd = -1;
   try {
@@ -43,7 +76,7 @@ export function writeFileAtomicSync(path: string, chunks: Iterable<Uint8Array | 
     } catch {
       /* already gone */
     }
-    throw asMosaicError(err, { stage, file: path });
+    throw writeError(err, path, stage);
   }
 }
 
@@ -60,11 +93,12 @@ export class AtomicFileWriter {
   constructor(path: string, stage?: string) {
     this.path = path;
     this.stage = stage;
+    checkDestination(path, stage);
     this.tmp = temporaryName(path);
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (err) {
-      throw asMosaicError(err, { stage, file: path });
+      throw writeError(err, path, stage);
     }
   }
 
@@ -74,7 +108,7 @@ export class AtomicFileWriter {
       while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off, chunk.byteLength - off);
     } catch (err) {
       this.abort();
-      throw asMosaicError(err, { stage: this.stage, file: this.path });
+      throw writeError(err, this.path, this.stage);
     }
   }
 
@@ -86,7 +120,7 @@ export class AtomicFileWriter {
       renameSync(this.tmp, this.path);
     } catch (err) {
       this.abort();
-      throw asMosaicError(err, { stage: this.stage, file: this.path });
+      throw writeError(err, this.path, this.stage);
     }
   }
 

@@ -27,17 +27,17 @@ export function vecToLonLat(v: readonly number[]): [number, number] {
 }
 
 /** Dot product. */
-export function dot(a: readonly number[], b: readonly number[]): number {
+export function dot3(a: readonly number[], b: readonly number[]): number {
   return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
 /** Cross product a × b. */
-export function cross(a: readonly number[], b: readonly number[]): Vec3 {
+export function cross3(a: readonly number[], b: readonly number[]): Vec3 {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 }
 
 /** The vector scaled to unit length. */
-export function normalize(v: readonly number[]): Vec3 {
+export function normalize3(v: readonly number[]): Vec3 {
   const n = Math.hypot(v[0], v[1], v[2]);
   return [v[0] / n, v[1] / n, v[2] / n];
 }
@@ -117,8 +117,8 @@ export function triangleSolidAngle(a: readonly number[], b: readonly number[], c
   // Differences keep the triple product accurate for tiny (pixel-sized) triangles.
   const ba = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
   const ca = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
-  const triple = dot(a, cross(ba, ca));
-  const den = 1 + dot(a, b) + dot(b, c) + dot(c, a);
+  const triple = dot3(a, cross3(ba, ca));
+  const den = 1 + dot3(a, b) + dot3(b, c) + dot3(c, a);
   return Math.abs(2 * Math.atan2(triple, den));
 }
 

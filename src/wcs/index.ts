@@ -19,9 +19,9 @@ export {
   containsSky,
   lonLatToVec,
   vecToLonLat,
-  dot,
-  cross,
-  normalize,
+  dot3,
+  cross3,
+  normalize3,
   type Vec3,
 } from './geometry.js';
 export { pixToSkyLines, skyToPixLines, parsePairs, formatCoord } from './lines.js';

@@ -47,6 +47,10 @@ export interface PixelArrays {
   y: Float64Array;
 }
 
+/**
+ * The celestial WCS of one header: immutable and vectorised. Build it with {@link Wcs.fromHeader}.
+ * It keeps small scratch buffers, which is safe because each JS thread (worker) runs one call at a time.
+ */
 export class Wcs {
   /** NAXISn of the header (empty for a header without NAXIS). */
   readonly naxis: number[];
@@ -98,7 +102,15 @@ export class Wcs {
       pv: (m) => spec.pv.get(m),
       pvLon: (m) => spec.pvLon.get(m),
     };
-    this.projection = makeProj(spec.projection, params);
+    try {
+      this.projection = makeProj(spec.projection, params);
+    } catch (err) {
+      // Name the keyword that chose the projection.
+      if (err instanceof MosaicError && err.code === 'E_WCS_PROJECTION' && spec.lonAxis > 0) {
+        throw new MosaicError(err.code, `CTYPE${spec.lonAxis}${spec.alt} = '${spec.ctype[0]}': ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
     this.euler = eulerFromFiducial({
       lon0: spec.crval[0],
       lat0: spec.crval[1],

@@ -1,8 +1,9 @@
 /** `mosaic add [-p DIR] [-a mean|median|count] [-e] IMAGES.tbl TEMPLATE.hdr OUT.fits` (mAdd). */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImage } from '../../fits/read.js';
 import { readIpacTable, findColumn } from '../../tables/ipac.js';
-import { readTemplate } from '../../tables/template.js';
+import { readMosaicTemplate } from '../template.js';
 import { Coadder, finishMosaic, COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
 import { placementFromHeader } from '../../stages/types.js';
 import { areaFileName, writeMosaicPlane } from '../../pipeline/build.js';
@@ -28,7 +29,7 @@ export const addCommand: Command = {
     const { images, template: tpl, out } = args.positionals as Record<string, string>;
     const table = await readIpacTable(images, 'add');
     const fcol = findColumn(table, 'fname', { required: true, file: images })!;
-    const template = await readTemplate(tpl, 'add');
+    const template = await readMosaicTemplate(tpl, 'add');
     const dir = (args.options.path as string | undefined) ?? '.';
     // Mean and count stream one image at a time; median keeps the images (see stages/add.ts).
     const coadder = new Coadder(template, { combine: args.options.combine as CombineMethod });
@@ -45,7 +46,12 @@ export const addCommand: Command = {
     progress.finish();
     const m = finishMosaic(coadder, template, Boolean(args.options.exact));
     writeMosaicPlane(out, m.header, m.width, m.height, m.value);
-    writeMosaicPlane(areaFileName(out), m.header, m.width, m.height, m.area);
+    try {
+      writeMosaicPlane(areaFileName(out), m.header, m.width, m.height, m.area);
+    } catch (err) {
+      rmSync(out, { force: true }); // a mosaic without its area image is not a usable output
+      throw err;
+    }
     return { time: Math.round((performance.now() - t0) / 1000), naxis1: m.width, naxis2: m.height, count: m.images };
   },
 };

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { MosaicError } from '../../errors.js';
 import { findColumn, readIpacTable, type IpacTable } from '../../tables/ipac.js';
-import { readTemplate } from '../../tables/template.js';
+import { readMosaicTemplate } from '../template.js';
 import { diffFiles } from '../../stages/diff.js';
 import type { Command } from '../command.js';
 
@@ -58,7 +58,7 @@ export const diffexecCommand: Command = {
     const projdir = (args.options.path as string | undefined) ?? '.';
     const noAreas = Boolean(args.options.noAreas);
     const rows = diffsRows(await readIpacTable(diffs, 'diffexec'), diffs, ['plus', 'minus', 'diff']);
-    const template = await readTemplate(tpl, 'diffexec');
+    const template = await readMosaicTemplate(tpl, 'diffexec');
     await mkdir(diffdir, { recursive: true });
     let failed = 0;
     for (const row of rows) {

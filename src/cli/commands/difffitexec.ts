@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MosaicError } from '../../errors.js';
 import { readIpacTable, writeIpacTable } from '../../tables/ipac.js';
-import { readTemplate } from '../../tables/template.js';
+import { readMosaicTemplate } from '../template.js';
 import { diffFiles, diffProjectedFiles } from '../../stages/diff.js';
 import { fitDiffPlane } from '../../stages/fit-plane.js';
 import { fitsTable, type PairFit } from '../../stages/bg-model.js';
@@ -36,7 +36,7 @@ export const difffitexecCommand: Command = {
     const noAreas = Boolean(args.options.noAreas);
     const keep = Boolean(args.options.keep);
     const rows = diffsRows(await readIpacTable(diffs, 'difffitexec'), diffs, ['cntr1', 'cntr2', 'plus', 'minus', 'diff']);
-    const template = await readTemplate(tpl, 'difffitexec');
+    const template = await readMosaicTemplate(tpl, 'difffitexec');
     const crpix = { crpix1: template.number('CRPIX1') ?? 0, crpix2: template.number('CRPIX2') ?? 0 };
     if (keep) await mkdir(diffdir, { recursive: true });
     const out: PairFit[] = [];

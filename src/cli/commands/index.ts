@@ -17,6 +17,7 @@ import { bgexecCommand } from './bgexec.js';
 import { backgroundCommand } from './background.js';
 import { addCommand } from './add.js';
 import { buildCommand } from './build.js';
+import { demoCommand } from './demo.js';
 import { planCommand } from './plan.js';
 import { runStageCommand } from './run.js';
 import { checkCommand } from './check.js';
@@ -44,6 +45,7 @@ export const COMMANDS: Command[] = [
   backgroundCommand,
   addCommand,
   buildCommand,
+  demoCommand,
   planCommand,
   runStageCommand,
   checkCommand,

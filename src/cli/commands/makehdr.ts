@@ -1,4 +1,5 @@
 /** `mosaic makehdr [-n] [-p CDELT] [-e PAD] [--system equ|gal|ecl] IMAGES.tbl TEMPLATE.hdr` (Montage's mMakeHdr). */
+import { asMosaicError } from '../../errors.js';
 import { readIpacTable } from '../../tables/ipac.js';
 import { writeTemplate } from '../../tables/template.js';
 import { defaultImageDirs, makeHeader, type MakeHdrSystem } from '../../stages/make-hdr.js';
@@ -29,6 +30,7 @@ export const makehdrCommand: Command = {
     const table = await readIpacTable(tablePath, 'makehdr');
     const o = args.options;
     const cdelt = o.pixelScale as number | undefined;
+    // Problems with the table's content (no rows, missing columns) name the table.
     const r = await makeHeader(table, {
       northUp: Boolean(o.northUp),
       cdeltDeg: cdelt && cdelt > 0 ? cdelt : undefined,
@@ -37,7 +39,7 @@ export const makehdrCommand: Command = {
       equinox: o.equinox as number,
       imageDir: defaultImageDirs(tablePath, o.imageDir as string | undefined),
       tableOnly: Boolean(o.tableOnly),
-    });
+    }).catch((err: unknown) => Promise.reject(asMosaicError(err, { stage: 'makehdr', file: tablePath })));
     await writeTemplate(args.positionals.template as string, r.header, 'makehdr');
     const f6 = (v: number) => Number(v.toFixed(6));
     const c = r.corners;

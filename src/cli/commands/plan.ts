@@ -1,4 +1,4 @@
-/** `mosaic plan INPUT… --run RUN/ [--template HDR] [--no-bg] [--tile-rows N]`: plan a distributed run. */
+/** `mosaic plan INPUT… --run RUN/ [--template HDR] [--no-bg | --level-only] [--tile-rows N]`: plan a distributed run. */
 import { makePlan, writePlan } from '../../distributed/plan.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
@@ -25,6 +25,7 @@ export const planCommand: Command = {
     RUN_OPTION,
     { name: 'template', type: 'string', arg: 'HDR', help: 'Use this header instead of computing one' },
     { name: 'bg', type: 'boolean', default: true, help: 'Background matching (--no-bg to skip)' },
+    { name: 'level-only', type: 'boolean', help: 'Background matching with levels only (no slopes)' },
     { name: 'method', type: 'enum', values: PROJECT_METHODS, default: 'exact', help: 'Resampling method' },
     { name: 'combine', type: 'enum', values: COMBINE_METHODS, default: 'mean', help: 'How to combine overlapping pixels' },
     { name: 'tile-rows', type: 'integer', min: 1, arg: 'N', help: 'Mosaic rows per coadd tile (default: about 4 Mpixel per tile)' },
@@ -37,6 +38,7 @@ export const planCommand: Command = {
       inputs: args.positionals.inputs as string[],
       template: o.template as string | undefined,
       background: o.bg as boolean,
+      levelOnly: Boolean(o.levelOnly),
       method: o.method as ProjectMethod,
       combine: o.combine as CombineMethod,
       tileRows: o.tileRows as number | undefined,

@@ -1,7 +1,8 @@
 /** `mosaic project [-X] IN.fits OUT.fits TEMPLATE.hdr` (mProject): writes OUT.fits and OUT_area.fits (BITPIX −64). */
+import { rm } from 'node:fs/promises';
 import { readImage } from '../../fits/read.js';
 import { writeFits } from '../../fits/write.js';
-import { readTemplate } from '../../tables/template.js';
+import { readMosaicTemplate } from '../template.js';
 import { project, PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { projectedHeader } from '../../stages/types.js';
 import { areaFileName } from '../../pipeline/build.js';
@@ -24,13 +25,18 @@ export const projectCommand: Command = {
   async run(args) {
     const t0 = performance.now();
     const [input, out, tpl] = [args.positionals.in, args.positionals.out, args.positionals.template] as string[];
-    const template = await readTemplate(tpl, 'project');
+    const template = await readMosaicTemplate(tpl, 'project');
     const hdu = args.options.hdu as number | undefined;
     const image = await readImage(input, hdu === undefined ? {} : { hdu });
     const p = project(image, template, { method: args.options.method as ProjectMethod, expand: Boolean(args.options.expand), source: input });
     const header = projectedHeader(template, p);
     await writeFits(out, { header, data: p.value, shape: [p.width, p.height] }, { bitpix: -64 });
-    await writeFits(areaFileName(out), { header, data: p.area, shape: [p.width, p.height] }, { bitpix: -64 });
+    try {
+      await writeFits(areaFileName(out), { header, data: p.area, shape: [p.width, p.height] }, { bitpix: -64 });
+    } catch (err) {
+      await rm(out, { force: true }); // an image without its area image is not a usable output
+      throw err;
+    }
     return { time: Math.round((performance.now() - t0) / 100) / 10 };
   },
 };

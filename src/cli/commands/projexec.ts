@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readIpacTable, findColumn, writeIpacTable, type IpacValue } from '../../tables/ipac.js';
-import { readTemplate } from '../../tables/template.js';
+import { readMosaicTemplate } from '../template.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { WorkerPool, mapOrdered, defaultThreads } from '../../pipeline/pool.js';
 import { projectedFileName } from '../../pipeline/build.js';
@@ -32,7 +32,7 @@ export const projexecCommand: Command = {
     const table = await readIpacTable(images, 'projexec');
     const fcol = findColumn(table, 'fname', { required: true, file: images })!;
     const hcol = findColumn(table, 'hdu');
-    const template = await readTemplate(tpl, 'projexec');
+    const template = await readMosaicTemplate(tpl, 'projexec');
     await mkdir(projdir, { recursive: true });
     const raw = (args.options.path as string | undefined) ?? '.';
     const tasks: ProjectTaskInput[] = table.rows.map((r, i) => {

@@ -31,6 +31,6 @@ export const slurmCommand: Command = {
     });
     if (!ctx.json)
       for (const j of jobs) ctx.stderr.write(`${o.dryRun ? 'would run: ' : `${j.jobId}  `}sbatch ${[...j.args, j.script].join(' ')}  (${j.array} element${j.array > 1 ? 's' : ''})\n`);
-    return { submitted: o.dryRun ? 0 : jobs.length, stages: jobs.map((j) => j.stage).join(','), last: jobs.at(-1)?.jobId };
+    return { submitted: o.dryRun ? 0 : jobs.length, jobs: jobs.map((j) => `${j.stage}:${j.jobId ?? '-'}`).join(','), last: jobs.at(-1)?.jobId };
   },
 };

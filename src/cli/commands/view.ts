@@ -36,7 +36,7 @@ export const viewCommand: Command = {
     { name: 'noflip', type: 'boolean', help: 'FITS row 1 at the top (default: north up)' },
     { name: 'blank-level', type: 'integer', min: 0, max: 255, help: 'Display level of blank pixels (default 0)' },
     // Carries Montage-syntax options from preparse to run; not for users.
-    { name: 'mviewer-options', type: 'string', arg: 'JSON', help: '(internal) options parsed from mViewer syntax' },
+    { name: 'mviewer-options', type: 'string', arg: 'JSON', help: 'options parsed from mViewer syntax', hidden: true },
   ],
   positionals: [{ name: 'input', help: 'FITS image (omit with --rgb)', required: false }],
   preparse(argv) {

@@ -1,7 +1,7 @@
 /**
  * Inverse of a pixel → intermediate model by iteration: a fixed-matrix (chord) iteration from
- * the model's closed-form guess, switching to Newton with a finite-difference Jacobian when
- * the chord iteration is slow. Converges to better than 1e-10 pixel for the smooth, nearly
+ * the model's closed-form guess, switching to the finite-difference Jacobian at the current
+ * point (refreshed every 8 steps) when the chord iteration is slow. Converges to better than 1e-10 pixel for the smooth, nearly
  * linear maps of SIP, TPV and DSS; gives NaN when it diverges.
  */
 import type { PlaneModel } from './types.js';
@@ -10,10 +10,9 @@ import type { PlaneModel } from './types.js';
 const STEP_TOL = 1e-11;
 /** Accept a stalled iteration whose last step is below this, pixels. */
 const ACCEPT_TOL = 1e-9;
-const MAX_CHORD = 30;
-/** Reuse the cached Jacobian for starting points within this many pixels of its solution. */
-const CACHE_RADIUS = 64;
-const MAX_NEWTON = 20;
+/** Chord steps with the reference Jacobian before switching to the local one. */
+const LOCAL_AFTER = 3;
+const MAX_ITER = 50;
 
 /**
  * Scratch state for {@link invertPlane}; make one per thread of work and reuse it
@@ -22,10 +21,6 @@ const MAX_NEWTON = 20;
 export class PlaneInverter {
   private readonly f = new Float64Array(2);
   private readonly local = new Float64Array(4);
-  /** Inverse Jacobian at a recent solution, reused for nearby points (image scans are coherent). */
-  private readonly cached = new Float64Array(4);
-  private cachedX = NaN;
-  private cachedY = NaN;
   /** Inverse Jacobian of the model at the reference point (pixels per degree), row-major. */
   private readonly jinv: Float64Array;
 
@@ -71,18 +66,17 @@ export class PlaneInverter {
     const f = this.f;
     let px = out[0];
     let py = out[1];
-    const nearCached = Math.abs(px - this.cachedX) < CACHE_RADIUS && Math.abs(py - this.cachedY) < CACHE_RADIUS;
-    let j = nearCached ? this.cached : this.jinv;
-    let iterations = 0;
+    let j = this.jinv;
     let converged = false;
     let lastStep = Infinity;
-    for (let it = 0; it < MAX_CHORD + MAX_NEWTON; it++) {
-      if (it >= MAX_CHORD) {
-        // Slow or stalled chord iteration: Newton with the local Jacobian.
+    for (let it = 0; it < MAX_ITER; it++) {
+      if (it === LOCAL_AFTER || (it > LOCAL_AFTER && (it - LOCAL_AFTER) % 8 === 0)) {
+        // Slow chord iteration (the reference Jacobian is far from this point's): switch to the
+        // Jacobian here, refreshed every few steps (a Newton–chord method). Depends only on this
+        // point, so results do not depend on the order points are processed in.
         if (!this.localInverseJacobian(px, py, this.local)) break;
         j = this.local;
       }
-      iterations = it + 1;
       m.forward(px, py, f);
       const rx = x - f[0];
       const ry = y - f[1];
@@ -99,10 +93,6 @@ export class PlaneInverter {
     }
     // Rounding can stall the last steps just above STEP_TOL; accept a tiny residual step.
     const ok = converged || lastStep < ACCEPT_TOL;
-    if (ok && iterations > 4 && this.localInverseJacobian(px, py, this.cached)) {
-      this.cachedX = px;
-      this.cachedY = py;
-    }
     out[0] = ok ? px : NaN;
     out[1] = ok ? py : NaN;
   }

@@ -13,6 +13,7 @@ export function invert2(m: Mat2): Mat2 {
   return [m[3] / det, -m[1] / det, -m[2] / det, m[0] / det];
 }
 
+/** The plain linear map (no distortion); also the base of the SIP, TPV and TNX models. */
 export class LinearModel implements PlaneModel {
   readonly kind: string = 'linear';
   readonly exactInverse: boolean = true;

@@ -56,18 +56,26 @@ function hasAnyPv(header: Header, axis: number, alt: string): boolean {
   return header.keys().some((k) => re.test(k));
 }
 
-function evalAxis(
-  terms: ReadonlyArray<readonly [number, number]>,
-  ownPow: Float64Array,
-  otherPow: Float64Array,
-  rPow: Float64Array,
-): number {
+/** One axis's terms flattened for speed: powers (own, other, r) and coefficients. */
+interface FlatAxis {
+  pow: Int32Array;
+  coef: Float64Array;
+}
+
+function flatten(terms: ReadonlyArray<readonly [number, number]>): FlatAxis {
+  const pow = new Int32Array(3 * terms.length);
+  const coef = new Float64Array(terms.length);
+  terms.forEach(([k, c], i) => {
+    pow.set(TERMS[k], 3 * i);
+    coef[i] = c;
+  });
+  return { pow, coef };
+}
+
+function evalAxis(a: FlatAxis, ownPow: Float64Array, otherPow: Float64Array, rPow: Float64Array): number {
+  const { pow, coef } = a;
   let s = 0;
-  for (let i = 0; i < terms.length; i++) {
-    const [k, c] = terms[i];
-    const t = TERMS[k];
-    s += c * ownPow[t[0]] * otherPow[t[1]] * rPow[t[2]];
-  }
+  for (let i = 0, j = 0; i < coef.length; i++, j += 3) s += coef[i] * ownPow[pow[j]] * otherPow[pow[j + 1]] * rPow[pow[j + 2]];
   return s;
 }
 
@@ -78,6 +86,9 @@ export class TpvModel extends LinearModel {
   private readonly xp: Float64Array;
   private readonly yp: Float64Array;
   private readonly rp: Float64Array;
+  private readonly lonTerms: FlatAxis;
+  private readonly latTerms: FlatAxis;
+  private readonly usesR: boolean;
 
   constructor(
     crpix: readonly [number, number],
@@ -88,20 +99,24 @@ export class TpvModel extends LinearModel {
     this.xp = new Float64Array(tpv.maxPower + 1);
     this.yp = new Float64Array(tpv.maxPower + 1);
     this.rp = new Float64Array(tpv.maxPower + 1);
+    this.lonTerms = flatten(tpv.lon);
+    this.latTerms = flatten(tpv.lat);
+    this.usesR = [...tpv.lon, ...tpv.lat].some(([k]) => TERMS[k][2] > 0);
   }
 
   /** The polynomial alone, intermediate (x, y) → corrected (x', y'), degrees. */
   distort(x: number, y: number, out: Float64Array): void {
     const { xp, yp, rp } = this;
-    const r = Math.sqrt(x * x + y * y);
+    const r = this.usesR ? Math.sqrt(x * x + y * y) : 0;
     xp[0] = yp[0] = rp[0] = 1;
     for (let i = 1; i < xp.length; i++) {
       xp[i] = xp[i - 1] * x;
       yp[i] = yp[i - 1] * y;
       rp[i] = rp[i - 1] * r;
     }
-    out[0] = evalAxis(this.tpv.lon, xp, yp, rp);
-    out[1] = evalAxis(this.tpv.lat, yp, xp, rp);
+    const xi = evalAxis(this.lonTerms, xp, yp, rp);
+    out[1] = evalAxis(this.latTerms, yp, xp, rp);
+    out[0] = xi;
   }
 
   override forward(px: number, py: number, out: Float64Array): void {

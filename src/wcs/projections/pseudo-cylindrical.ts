@@ -14,7 +14,7 @@
  */
 import type { ProjectionFactory } from './types.js';
 import { assemble } from './common.js';
-import { R2D, asind, atan2d, cosd, sind, storeNaN, storeNative } from './trig.js';
+import { R2D, asind, atan2d, cosd, sincosd, sind, storeNaN, storeNative } from './trig.js';
 
 const R0 = R2D;
 
@@ -201,13 +201,17 @@ export const ait: ProjectionFactory = (params) => {
       }
     },
     fromNative(phi, theta, x, y, n = phi.length) {
+      const x0 = o.x0;
+      const y0 = o.y0;
+      const st = new Float64Array(2);
+      const sp = new Float64Array(2);
       for (let i = 0; i < n; i++) {
-        const th = theta[i];
-        const half = phi[i] / 2;
-        const costhe = cosd(th);
-        const w = Math.sqrt(w0 / (1 + costhe * cosd(half)));
-        x[i] = 2 * w * costhe * sind(half) - o.x0;
-        y[i] = w * sind(th) - o.y0;
+        sincosd(theta[i], st);
+        sincosd(phi[i] / 2, sp);
+        const costhe = st[1];
+        const w = Math.sqrt(w0 / (1 + costhe * sp[1]));
+        x[i] = 2 * w * costhe * sp[0] - x0;
+        y[i] = w * st[0] - y0;
       }
     },
   }));

@@ -25,7 +25,7 @@
  */
 import type { Projection, ProjectionFactory, ProjectionParams } from './types.js';
 import { assemble, badPv, pvOr, type Offset } from './common.js';
-import { D2R, R2D, acosd, asind, atan2d, atand, cosd, sind, storeNaN, storeNative } from './trig.js';
+import { D2R, R2D, acosd, asind, atan2d, atand, cosd, sincosd, sind, storeNaN, storeNative } from './trig.js';
 
 const R0 = R2D;
 const TOL = 1e-13;
@@ -255,7 +255,7 @@ export const tan: ProjectionFactory = (params) =>
         const xj = x[i] + x0;
         const yj = y[i] + y0;
         const r = Math.sqrt(xj * xj + yj * yj);
-        const th = r === 0 ? 90 : Math.atan2(R0, r) * R2D;
+        const th = atan2d(R0, r);
         if (th !== th) {
           storeNaN(phi, theta, i);
           continue;
@@ -266,17 +266,18 @@ export const tan: ProjectionFactory = (params) =>
     fromNative(phi, theta, x, y, n = phi.length) {
       const x0 = o.x0;
       const y0 = o.y0;
+      const sc = new Float64Array(2);
       for (let i = 0; i < n; i++) {
-        const th = theta[i];
-        const s = sind(th);
+        sincosd(theta[i], sc);
+        const s = sc[0];
         if (!(s > 0)) {
           storeNaN(x, y, i);
           continue;
         }
-        const r = (R0 * cosd(th)) / s;
-        const p = phi[i];
-        x[i] = r * sind(p) - x0;
-        y[i] = -r * cosd(p) - y0;
+        const r = (R0 * sc[1]) / s;
+        sincosd(phi[i], sc);
+        x[i] = r * sc[0] - x0;
+        y[i] = -r * sc[1] - y0;
       }
     },
   }));
@@ -302,17 +303,18 @@ export const stg: ProjectionFactory = (params) =>
     fromNative(phi, theta, x, y, n = phi.length) {
       const x0 = o.x0;
       const y0 = o.y0;
+      const sc = new Float64Array(2);
       for (let i = 0; i < n; i++) {
-        const th = theta[i];
-        const s = 1 + sind(th);
+        sincosd(theta[i], sc);
+        const s = 1 + sc[0];
         if (s === 0 || s !== s) {
           storeNaN(x, y, i);
           continue;
         }
-        const r = (2 * R0 * cosd(th)) / s;
-        const p = phi[i];
-        x[i] = r * sind(p) - x0;
-        y[i] = -r * cosd(p) - y0;
+        const r = (2 * R0 * sc[1]) / s;
+        sincosd(phi[i], sc);
+        x[i] = r * sc[0] - x0;
+        y[i] = -r * sc[1] - y0;
       }
     },
   }));
@@ -337,15 +339,16 @@ export const arc: ProjectionFactory = (params) =>
     fromNative(phi, theta, x, y, n = phi.length) {
       const x0 = o.x0;
       const y0 = o.y0;
+      const sc = new Float64Array(2);
       for (let i = 0; i < n; i++) {
         const r = 90 - theta[i];
         if (r !== r) {
           storeNaN(x, y, i);
           continue;
         }
-        const p = phi[i];
-        x[i] = r * sind(p) - x0;
-        y[i] = -r * cosd(p) - y0;
+        sincosd(phi[i], sc);
+        x[i] = r * sc[0] - x0;
+        y[i] = -r * sc[1] - y0;
       }
     },
   }));
@@ -380,15 +383,16 @@ export const zea: ProjectionFactory = (params) => {
     fromNative(phi, theta, x, y, n = phi.length) {
       const x0 = o.x0;
       const y0 = o.y0;
+      const sc = new Float64Array(2);
       for (let i = 0; i < n; i++) {
         const r = w0 * sind((90 - theta[i]) / 2);
         if (r !== r) {
           storeNaN(x, y, i);
           continue;
         }
-        const p = phi[i];
-        x[i] = r * sind(p) - x0;
-        y[i] = -r * cosd(p) - y0;
+        sincosd(phi[i], sc);
+        x[i] = r * sc[0] - x0;
+        y[i] = -r * sc[1] - y0;
       }
     },
   }));
@@ -446,10 +450,12 @@ export const sin: ProjectionFactory = (params) => {
       }
     },
     fromNative(phi, theta, x, y, n = phi.length) {
+      const sc = new Float64Array(2);
       for (let i = 0; i < n; i++) {
         const th = theta[i];
-        const sinphi = sind(phi[i]);
-        const cosphi = cosd(phi[i]);
+        sincosd(phi[i], sc);
+        const sinphi = sc[0];
+        const cosphi = sc[1];
         // Near the poles use the small-angle forms to keep 1 - sin(theta) accurate.
         const t = (90 - Math.abs(th)) * D2R;
         let z: number;
@@ -458,8 +464,9 @@ export const sin: ProjectionFactory = (params) => {
           z = th > 0 ? (t * t) / 2 : 2 - (t * t) / 2;
           costhe = t;
         } else {
-          z = 1 - sind(th);
-          costhe = cosd(th);
+          sincosd(th, sc);
+          z = 1 - sc[0];
+          costhe = sc[1];
         }
         const r = R0 * costhe;
         if (ortho) {

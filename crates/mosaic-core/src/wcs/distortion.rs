@@ -1,5 +1,6 @@
 //! Pixel → intermediate-plane models: linear (Paper I eq. 3), SIP (Shupe et al. 2005) and TPV
-//! (the FITS-registry TPV convention), plus the iterative inverse. A port of our TypeScript
+//! (the FITS-registry TPV convention), plus the iterative inverse (a chord iteration from the
+//! closed-form guess that switches to the local Jacobian after 3 steps, refreshed every 8). A port of our TypeScript
 //! `src/wcs/distortions/{linear,poly,sip,tpv,invert}.ts`, same arithmetic order.
 
 /// A dense bivariate polynomial: `c[p * (order + 1) + q]` multiplies u^p v^q.
@@ -83,8 +84,9 @@ pub struct Plane {
 
 const STEP_TOL: f64 = 1e-11;
 const ACCEPT_TOL: f64 = 1e-9;
-const MAX_CHORD: usize = 30;
-const MAX_NEWTON: usize = 20;
+/// Chord steps with the reference Jacobian before switching to the local one (refreshed every 8).
+const LOCAL_AFTER: usize = 3;
+const MAX_ITER: usize = 50;
 
 impl Plane {
     /// `crpix` 1-based, `cd` row-major degrees per pixel (non-singular: checked by the caller).
@@ -199,8 +201,8 @@ impl Plane {
         let mut j = self.jinv;
         let mut converged = false;
         let mut last_step = f64::INFINITY;
-        for it in 0..MAX_CHORD + MAX_NEWTON {
-            if it >= MAX_CHORD {
+        for it in 0..MAX_ITER {
+            if it == LOCAL_AFTER || (it > LOCAL_AFTER && (it - LOCAL_AFTER) % 8 == 0) {
                 match self.local_inverse_jacobian(px, py) {
                     Some(l) => j = l,
                     None => break,

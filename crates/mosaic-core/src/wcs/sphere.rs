@@ -4,7 +4,7 @@
 //! TypeScript `src/wcs/sphere.ts` (which follows wcslib's sphx2s/sphs2x), same special cases
 //! and the same arithmetic order so both agree to rounding.
 
-use super::trig::sph::{acosd, asind, atan2d, cosd, sind};
+use super::trig::sph::{acosd, asind, atan2d, cosd, fmod, multiple_of, sind};
 
 const TOL: f64 = 1e-10;
 
@@ -83,7 +83,7 @@ pub fn native_to_celestial(e: &EulerAngles, phi: f64, t: f64) -> (f64, f64) {
     } else {
         -dphi
     };
-    let la = if dphi % 180.0 == 0.0 {
+    let la = if multiple_of(dphi, 180.0) {
         let mut la = t + cosphi * e.colat_pole;
         if la > 90.0 {
             la = 180.0 - la;
@@ -134,13 +134,13 @@ pub fn celestial_to_native(e: &EulerAngles, lon: f64, la: f64) -> (f64, f64) {
     } else {
         -dlng
     };
-    let mut p = (e.phi_pole + dphi) % 360.0;
+    let mut p = fmod(e.phi_pole + dphi, 360.0);
     if p > 180.0 {
         p -= 360.0;
     } else if p < -180.0 {
         p += 360.0;
     }
-    let th = if dlng % 180.0 == 0.0 {
+    let th = if multiple_of(dlng, 180.0) {
         let mut th = la + coslng * e.colat_pole;
         if th > 90.0 {
             th = 180.0 - th;

@@ -144,9 +144,25 @@ pub fn bound(mut phi: f64, mut theta: f64, tol: f64) -> (f64, f64) {
 pub mod sph {
     use super::{D2R, R2D};
 
+    /// `v % m` (fmod) with a fast path for |v| < m, where it is v itself.
+    #[inline]
+    pub fn fmod(v: f64, m: f64) -> f64 {
+        if v.abs() < m {
+            v
+        } else {
+            v % m
+        }
+    }
+
+    /// True when `deg % m == 0` (only integers can be multiples of an integer `m`).
+    #[inline]
+    pub fn multiple_of(deg: f64, m: f64) -> bool {
+        deg == deg.trunc() && deg % m == 0.0
+    }
+
     #[inline]
     pub fn sind(deg: f64) -> f64 {
-        if deg % 90.0 == 0.0 {
+        if multiple_of(deg, 90.0) {
             let q = (((deg / 90.0) % 4.0) + 4.0) % 4.0;
             return if q == 0.0 || q == 2.0 { 0.0 } else if q == 1.0 { 1.0 } else { -1.0 };
         }
@@ -155,7 +171,7 @@ pub mod sph {
 
     #[inline]
     pub fn cosd(deg: f64) -> f64 {
-        if deg % 90.0 == 0.0 {
+        if multiple_of(deg, 90.0) {
             let q = (((deg / 90.0) % 4.0) + 4.0) % 4.0;
             return if q == 1.0 || q == 3.0 { 0.0 } else if q == 0.0 { 1.0 } else { -1.0 };
         }
