@@ -39,6 +39,7 @@ case "$cmd" in
     done
     [ "$(id -u)" = 0 ] || { echo "slurm-cluster: needs root (slurmd runs jobs as their users)" >&2; exit 3; }
     mkdir -p "$DIR/munge" "$DIR/state" "$DIR/spool" "$DIR/log"
+    chmod 755 "$DIR"  # munged runs as the munge user and must reach DIR/munge (so must DIR's parents)
     chmod 700 "$DIR/munge"
     [ -f "$DIR/munge/munge.key" ] || dd if=/dev/urandom of="$DIR/munge/munge.key" bs=1024 count=1 status=none
     chmod 600 "$DIR/munge/munge.key"

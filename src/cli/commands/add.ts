@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readImage } from '../../fits/read.js';
 import { readIpacTable, findColumn } from '../../tables/ipac.js';
-import { readMosaicTemplate } from '../template.js';
+import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
 import { Coadder, finishMosaic, COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
 import { placementFromHeader } from '../../stages/types.js';
 import { areaFileName, writeMosaicPlane } from '../../pipeline/build.js';
@@ -27,6 +27,7 @@ export const addCommand: Command = {
   async run(args, ctx) {
     const t0 = performance.now();
     const { images, template: tpl, out } = args.positionals as Record<string, string>;
+    for (const f of [out, areaFileName(out)]) checkOutputFile(f, 'add');
     const table = await readIpacTable(images, 'add');
     const fcol = findColumn(table, 'fname', { required: true, file: images })!;
     const template = await readMosaicTemplate(tpl, 'add');

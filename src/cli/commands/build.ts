@@ -1,9 +1,10 @@
 /** `mosaic build INPUT… -o OUT.fits [--no-bg | --level-only] [--template HDR] [--png OUT.png] [--workdir DIR] [--threads N]`. */
-import { buildMosaic } from '../../pipeline/build.js';
+import { areaFileName, buildMosaic } from '../../pipeline/build.js';
 import { createProgress } from '../../pipeline/progress.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
 import type { Command } from '../command.js';
+import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
 
 export const buildCommand: Command = {
   name: 'build',
@@ -22,6 +23,11 @@ export const buildCommand: Command = {
   positionals: [{ name: 'inputs', help: 'Folders, FITS files or globs', variadic: true }],
   async run(args, ctx) {
     const o = args.options;
+    // Fail before the work, not after it: outputs must be creatable and a given template usable.
+    for (const out of [o.output as string, areaFileName(o.output as string), o.png as string | undefined]) if (out) checkOutputFile(out, 'build');
+    if (o.template) await readMosaicTemplate(o.template as string, 'build');
+    // Inputs that could not be read or have no usable WCS (buildMosaic warns "skipped …" for each).
+    let skipped = 0;
     const r = await buildMosaic({
       inputs: args.positionals.inputs as string[],
       output: o.output as string,
@@ -34,10 +40,14 @@ export const buildCommand: Command = {
       method: o.method as ProjectMethod,
       combine: o.combine as CombineMethod,
       progress: createProgress(ctx.stderr, { isTTY: ctx.isTTY, quiet: ctx.quiet || ctx.json }),
-      onWarning: (m) => ctx.log(`build: ${m}`),
+      onWarning: (m) => {
+        if (m.startsWith('skipped ')) skipped++;
+        ctx.log(`build: ${m}`);
+      },
     });
     return {
       count: r.count,
+      skipped,
       used: r.used,
       failed: r.failed,
       nooverlap: r.nooverlap,

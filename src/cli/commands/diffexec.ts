@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { MosaicError } from '../../errors.js';
 import { findColumn, readIpacTable, type IpacTable } from '../../tables/ipac.js';
-import { readMosaicTemplate } from '../template.js';
+import { readMosaicTemplate } from '../preflight.js';
 import { diffFiles } from '../../stages/diff.js';
 import type { Command } from '../command.js';
 

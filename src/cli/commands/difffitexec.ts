@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MosaicError } from '../../errors.js';
 import { readIpacTable, writeIpacTable } from '../../tables/ipac.js';
-import { readMosaicTemplate } from '../template.js';
+import { readMosaicTemplate } from '../preflight.js';
 import { diffFiles, diffProjectedFiles } from '../../stages/diff.js';
 import { fitDiffPlane } from '../../stages/fit-plane.js';
 import { fitsTable, type PairFit } from '../../stages/bg-model.js';

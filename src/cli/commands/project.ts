@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { readImage } from '../../fits/read.js';
 import { writeFits } from '../../fits/write.js';
-import { readMosaicTemplate } from '../template.js';
+import { readMosaicTemplate } from '../preflight.js';
 import { project, PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { projectedHeader } from '../../stages/types.js';
 import { areaFileName } from '../../pipeline/build.js';

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readIpacTable, findColumn, writeIpacTable, type IpacValue } from '../../tables/ipac.js';
-import { readMosaicTemplate } from '../template.js';
+import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { WorkerPool, mapOrdered, defaultThreads } from '../../pipeline/pool.js';
 import { projectedFileName } from '../../pipeline/build.js';
@@ -29,6 +29,7 @@ export const projexecCommand: Command = {
   ],
   async run(args, ctx) {
     const { images, template: tpl, projdir, stats } = args.positionals as Record<string, string>;
+    checkOutputFile(stats, 'projexec');
     const table = await readIpacTable(images, 'projexec');
     const fcol = findColumn(table, 'fname', { required: true, file: images })!;
     const hcol = findColumn(table, 'hdu');
@@ -72,7 +73,7 @@ export const projexecCommand: Command = {
       columns: [{ name: 'fname', type: 'char' }, { name: 'status', type: 'char' }, { name: 'time', type: 'double', format: { fixed: 1 } }],
       rows,
     }, 'projexec');
-    if (tasks.length > 0 && failed === tasks.length) throw new MosaicError('E_RUN', `all ${failed} images failed`, { stage: 'projexec' });
+    if (tasks.length > 0 && failed === tasks.length) throw new MosaicError('E_RUN', `all ${failed} images failed`, { stage: 'projexec', file: images });
     return { count: tasks.length, failed, nooverlap };
   },
 };

@@ -202,7 +202,7 @@ impl Plane {
         let mut converged = false;
         let mut last_step = f64::INFINITY;
         for it in 0..MAX_ITER {
-            if it == LOCAL_AFTER || (it > LOCAL_AFTER && (it - LOCAL_AFTER) % 8 == 0) {
+            if it == LOCAL_AFTER || (it > LOCAL_AFTER && (it - LOCAL_AFTER).is_multiple_of(8)) {
                 match self.local_inverse_jacobian(px, py) {
                     Some(l) => j = l,
                     None => break,
