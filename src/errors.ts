@@ -102,6 +102,8 @@ export function asMosaicError(err: unknown, ctx: { stage?: string; file?: string
       return new MosaicError('E_FILE_NOT_FOUND', 'a path component is not a directory', init);
     case 'EROFS':
       return new MosaicError('E_FILE_WRITE', 'read-only file system', init);
+    case 'EEXIST': // mkdir of an output folder where a file is
+      return new MosaicError('E_FILE_WRITE', 'already exists and is not a folder', init);
   }
   const message = err instanceof Error ? err.message : String(err);
   return new MosaicError('E_INTERNAL', message, init);

@@ -1,33 +1,55 @@
 /**
  * build: the whole Montage chain in one run —
  * imgtbl → makehdr (unless a template is given) → project (worker pool) →
- * [background matching] → add → OUT.fits + OUT_area.fits [→ PNG].
+ * [overlaps → diff + fit → bgModel] → add (with corrections) → OUT.fits + OUT_area.fits [→ PNG].
  *
  * Reference: the Montage tutorial pipeline (mImgtbl, mMakeHdr, mProjExec, mOverlaps,
  * mDiffExec, mFitExec, mBgModel, mBgExec, mAdd), with the files between stages kept in
- * memory. Projected images stream from the pool into the coadd in image-table order (so
- * results are bit-identical whatever the thread count) and are dropped once added: memory
- * is the mosaic's sums plus a bounded window of projected images, not all of them.
+ * memory where they are small. Results reach the coadd in image-table order (mapOrdered), so
+ * the output is bit-identical whatever the thread count.
+ *
+ * Without background matching (`bg: false`) projected images stream from the pool into the
+ * coadd and are dropped once added: memory is the mosaic's sums plus a window of 2 × threads
+ * projected images.
+ *
+ * With background matching (the default) the corrections need every overlap before the
+ * first image can be coadded, so the run has two passes over the projected images:
+ * 1. project every image (pool) and cache it on disk as mProject's BITPIX −64 pair, in
+ *    `workdir/projected/` or else a private temporary folder removed at the end; the main
+ *    thread keeps only placements;
+ * 2. pairs = boxes sharing a pixel of mDiff's grid; each pair's difference and plane fit run
+ *    in the pool, reading only the rows the two images share (background.ts); bgModel solves
+ *    for all corrections from the fits (a few hundred bytes each);
+ * 3. read the cached images back (pool, in order) and coadd them with their planes subtracted.
+ * Trade-off: re-projecting in pass 3 instead of caching would avoid the temporary disk space
+ * (16 bytes per projected pixel, what Montage's projected folder takes too) but doubles the
+ * dominant cost — exact projection is ~1–2 s per 2MASS frame per core, reading a cached
+ * frame back ~20 ms — so on 2 cores caching is the faster choice at the same peak memory.
+ * Keeping the projected images in memory instead would grow with the number of images;
+ * keeping only overlap strips needs every placement before projecting. Peak memory here is
+ * the coadd sums (16 bytes per mosaic pixel) plus 2 × threads projected images plus, per
+ * diff task, the shared rows of two images.
  *
  * With `workdir`, every intermediate is also written under Montage's names so Montage tools
  * can read them: images.tbl, template.hdr, projected/hdu0_<file>.fits + _area.fits,
- * pimages.tbl (and, once background matching runs here, diffs.tbl, fits.tbl, corrections.tbl).
+ * pimages.tbl, diffs.tbl, diffs/diff.*.fits, fits.tbl, corrections.tbl (ids are pimages.tbl's
+ * cntr) and corrected/ (mBgExec's output, same names as projected/).
  */
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
-import { createFitsWriter } from '../fits/write.js';
+import { createFitsWriter, type FitsWriter } from '../fits/write.js';
 import { readTemplate, writeTemplate } from '../tables/template.js';
 import { writeIpacTable, type IpacTable, type IpacValue } from '../tables/ipac.js';
 import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
 import { makeHeader } from '../stages/make-hdr.js';
-import { Coadder, finishMosaic, type CombineMethod, type Mosaic } from '../stages/add.js';
+import { Coadder, cropBand, finishMosaic, mosaicBox, type CombineMethod, type Mosaic } from '../stages/add.js';
 import type { ProjectMethod } from '../stages/project.js';
 import { diffFileName, diffsTable } from '../stages/overlaps.js';
 import type { Correction } from '../stages/bg-model.js';
-import { projectedHeader } from '../stages/types.js';
+import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 import { WorkerPool, mapOrdered, defaultThreads } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { correctionsTable, fitsTable, matchBackgrounds, type BackgroundMatch, type MatchImage } from './background.js';
@@ -181,17 +203,18 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     naxis2: template.int('NAXIS2') ?? 0,
   };
 
-  // With background matching, pass 1 caches the projected images on disk (the work folder,
-  // or a private temporary folder removed at the end); see the header comment.
-  const cacheDir = background ? (projDir ?? (await mkdtemp(join(tmpdir(), 'mosaic-build-')))) : projDir;
-  const coadder = new Coadder(template, { combine: opts.combine ?? 'mean' });
+  // With background matching or a median, pass 1 caches the projected images on disk (the
+  // work folder, or a private temporary folder removed at the end); see the header comment.
+  const combine = opts.combine ?? 'mean';
+  const useCache = background || combine === 'median';
+  const cacheDir = useCache ? (projDir ?? (await mkdtemp(join(tmpdir(), 'mosaic-build-')))) : projDir;
   const pool = new WorkerPool({ threads });
   let failed = 0;
   let nooverlap = 0;
   let match: BackgroundMatch | undefined;
-  let plain: Coadder | undefined;
   const cached: MatchImage[] = [];
   try {
+    const streamed = useCache ? undefined : new Coadder(template, { combine });
     const tasks: ProjectTaskInput[] = images.map((im) => ({
       file: im.path,
       hdu: im.hdu,
@@ -199,7 +222,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       method: opts.method ?? 'exact',
       cntr: im.cntr,
       write: cacheDir ? mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)) : undefined,
-      returnPixels: !background,
+      returnPixels: !useCache,
     }));
     progress.start('project', tasks.length);
     try {
@@ -215,12 +238,12 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
           nooverlap++;
           return;
         }
-        if (background) {
-          const files = tasks[i].write!;
-          cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height });
+        if (streamed) {
+          streamed.accumulate({ x0: r.x0, y0: r.y0, width: r.width, height: r.height, value: r.value!, area: r.area!, cntr: r.cntr, source: r.file });
           return;
         }
-        coadder.accumulate({ x0: r.x0, y0: r.y0, width: r.width, height: r.height, value: r.value!, area: r.area!, cntr: r.cntr, source: r.file });
+        const files = tasks[i].write!;
+        cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height });
       });
     } finally {
       progress.finish();
@@ -233,62 +256,103 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     // pimages.tbl exactly as Montage makes it: mImgtbl over the projected folder.
     const pimages = projDir ? (await imgtbl(projDir)).table : undefined;
     if (pimages) await writeImageTable(join(workdir!, 'pimages.tbl'), pimages);
+    const output = resolve(opts.output);
+    const uncorrected = opts.uncorrectedOutput && background ? resolve(opts.uncorrectedOutput) : undefined;
+    if (streamed) return await report(writeWhole(streamed, undefined, output, undefined), used);
 
+    let planes: Map<number, Correction> | undefined;
+    let corrDir: string | undefined;
     if (background) {
       const diffDir = workdir ? join(workdir, 'diffs') : undefined;
-      const corrDir = workdir ? join(workdir, 'corrected') : undefined;
+      corrDir = workdir ? join(workdir, 'corrected') : undefined;
       if (diffDir) await mkdirs(diffDir);
       if (corrDir) await mkdirs(corrDir);
       match = await matchBackgrounds(pool, cached, grid, { levelOnly: opts.levelOnly, diffDir, template: template.cards, progress });
       for (const p of match.pairs) if (p.status === 'failed') warn(`no plane fit for ${p.plus.name} − ${p.minus.name}: ${p.message}`);
       if (workdir) await writeBackgroundTables(workdir, match, cached, pimages);
-      const planes = new Map(match.corrections.map((c) => [c.id, c]));
-      const corrected = new Coadder(template, { combine: opts.combine ?? 'mean', correction: (img) => planes.get(img.cntr!) });
-      if (opts.uncorrectedOutput) plain = coadder;
-      const loads: LoadTaskInput[] = cached.map((c) => ({
-        file: c.value,
-        image: c,
-        correct: corrDir ? { plane: planes.get(c.id)!, grid, template: template.cards, write: { value: join(corrDir, c.name), area: join(corrDir, areaFileName(c.name)) } } : undefined,
-      }));
-      progress.start('add', loads.length);
+      planes = new Map(match.corrections.map((c) => [c.id, c]));
+    }
+    const correction = planes ? (img: { cntr?: number }) => planes!.get(img.cntr!) : undefined;
+    const corrects = (c: MatchImage): LoadTaskInput['correct'] =>
+      corrDir && planes ? { plane: planes.get(c.id)!, grid, template: template.cards, write: { value: join(corrDir, c.name), area: join(corrDir, areaFileName(c.name)) } } : undefined;
+    const loadAll = async (loads: LoadTaskInput[], onImage: (img: ProjectedImage, i: number) => void) =>
+      mapOrdered(pool, 'load', loads, (i, outcome) => {
+        if (!outcome.ok) throw outcome.error;
+        onImage(outcome.value, i);
+      });
+
+    if (combine === 'median') {
+      if (corrDir) await loadAll(cached.map((c) => ({ file: c.value, image: c, correct: corrects(c), returnPixels: false })), () => undefined);
+      const box = mosaicBox(template, cached, false);
+      const bandRows = Math.max(1, Math.floor(MEDIAN_BAND_PIXELS / grid.naxis1));
+      const writers = new MosaicWriters(template, box, output, uncorrected);
+      progress.start('add', box.height);
       try {
-        await mapOrdered(pool, 'load', loads, (i, outcome) => {
-          progress.update(i + 1);
-          if (!outcome.ok) throw outcome.error;
-          const img = { ...outcome.value, cntr: cached[i].id };
-          corrected.accumulate(img);
-          plain?.accumulate(img);
-        });
+        for (let ya = box.y0; ya < box.y0 + box.height; ya += bandRows) {
+          const rows: [number, number] = [ya, Math.min(ya + bandRows, box.y0 + box.height)];
+          const here = cached.filter((c) => c.y0 < rows[1] && c.y0 + c.height > rows[0]);
+          const sums = new Coadder(template, { combine, rows, correction });
+          const plainSums = uncorrected ? new Coadder(template, { combine, rows }) : undefined;
+          await loadAll(
+            here.map((c) => ({ file: c.value, image: c, rows })),
+            (img, i) => {
+              const placed = { ...img, cntr: here[i].id };
+              sums.accumulate(placed);
+              plainSums?.accumulate(placed);
+            },
+          );
+          writers.write(sums, plainSums);
+          progress.update(rows[1] - box.y0);
+        }
+        writers.close();
+      } catch (err) {
+        writers.abort();
+        throw err;
       } finally {
         progress.finish();
       }
-      return await finish(corrected, used);
+      return await report({ ...box, header: writers.header, output, uncorrected }, used);
     }
-    return await finish(coadder, used);
+
+    const sums = new Coadder(template, { combine, correction });
+    const plainSums = uncorrected ? new Coadder(template, { combine }) : undefined;
+    progress.start('add', cached.length);
+    try {
+      await loadAll(
+        cached.map((c) => ({ file: c.value, image: c, correct: corrects(c) })),
+        (img, i) => {
+          progress.update(i + 1);
+          const placed = { ...img, cntr: cached[i].id };
+          sums.accumulate(placed);
+          plainSums?.accumulate(placed);
+        },
+      );
+    } finally {
+      progress.finish();
+    }
+    return await report(writeWhole(sums, plainSums, output, uncorrected), used);
   } finally {
     await pool.close();
-    if (background && !projDir && cacheDir) await rm(cacheDir, { recursive: true, force: true });
+    if (useCache && !projDir && cacheDir) await rm(cacheDir, { recursive: true, force: true });
   }
 
-  async function finish(sums: Coadder, used: number): Promise<BuildResult> {
-    progress.start('write', 1);
+  /** Finish whole-template sums (mAdd's shrink) and write the mosaic, its area and the uncorrected mosaic. */
+  function writeWhole(sums: Coadder, plainSums: Coadder | undefined, output: string, uncorrected: string | undefined): WrittenMosaic {
     const mosaic = finishMosaic(sums, template, false);
-    const output = resolve(opts.output);
-    const areaOutput = areaFileName(output);
     writeMosaicPlane(output, mosaic.header, mosaic.width, mosaic.height, mosaic.value);
-    writeMosaicPlane(areaOutput, mosaic.header, mosaic.width, mosaic.height, mosaic.area);
-    let uncorrectedOutput: string | undefined;
-    if (plain && opts.uncorrectedOutput) {
-      uncorrectedOutput = resolve(opts.uncorrectedOutput);
-      const m = finishMosaic(plain, template, false);
-      writeMosaicPlane(uncorrectedOutput, m.header, m.width, m.height, m.value);
+    writeMosaicPlane(areaFileName(output), mosaic.header, mosaic.width, mosaic.height, mosaic.area);
+    if (plainSums && uncorrected) {
+      const m = finishMosaic(plainSums, template, false);
+      writeMosaicPlane(uncorrected, m.header, m.width, m.height, m.value);
     }
-    progress.finish();
+    return { x0: mosaic.x0, y0: mosaic.y0, width: mosaic.width, height: mosaic.height, header: mosaic.header, output, uncorrected };
+  }
 
+  async function report(mosaic: WrittenMosaic, used: number): Promise<BuildResult> {
     let png: string | undefined;
     if (opts.png) {
       const { view } = await import('../stages/view.js');
-      await view({ gray: { file: output, stretch: 'gaussian-log', min: '-1s', max: 'max' }, output: opts.png });
+      await view({ gray: { file: mosaic.output, stretch: 'gaussian-log', min: '-1s', max: 'max' }, output: opts.png });
       png = opts.png;
     }
     const byId = new Map(images.map((im) => [im.cntr, im]));
@@ -299,9 +363,9 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       nooverlap,
       naxis1: mosaic.width,
       naxis2: mosaic.height,
-      output,
-      areaOutput,
-      uncorrectedOutput,
+      output: mosaic.output,
+      areaOutput: areaFileName(mosaic.output),
+      uncorrectedOutput: mosaic.uncorrected,
       png,
       background,
       pairs: match?.overlaps ?? 0,
@@ -313,6 +377,56 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       seconds: (performance.now() - t0) / 1000,
       mosaic: { x0: mosaic.x0, y0: mosaic.y0, width: mosaic.width, height: mosaic.height, header: mosaic.header },
     };
+  }
+}
+
+/** Mosaic pixels per row band of the median coadd (bounds its memory: the band's sums plus the images' rows in it). */
+const MEDIAN_BAND_PIXELS = 1 << 20;
+
+interface WrittenMosaic {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  header: Header;
+  output: string;
+  uncorrected?: string;
+}
+
+/** The streaming writers of a banded coadd: value, area and (optionally) the uncorrected value, cropped to `box`. */
+class MosaicWriters {
+  readonly header: Header;
+  private readonly writers: FitsWriter[];
+  constructor(
+    template: Header,
+    private readonly box: { x0: number; y0: number; width: number; height: number },
+    output: string,
+    uncorrected?: string,
+  ) {
+    this.header = projectedHeader(template, box);
+    const shape = [box.width, box.height];
+    this.writers = [];
+    try {
+      for (const path of [output, areaFileName(output), ...(uncorrected ? [uncorrected] : [])])
+        this.writers.push(createFitsWriter(path, this.header, shape, { bitpix: -64 }));
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+  }
+  /** Append one finished band (the Coadders' rows, full template width). */
+  write(sums: Coadder, plainSums?: Coadder): void {
+    const band = { ...this.box, y0: sums.rowStart, height: sums.rowEnd - sums.rowStart };
+    const { value, area } = sums.finish();
+    this.writers[0].writeRows(cropBand(value, sums.width, sums.rowStart, band));
+    this.writers[1].writeRows(cropBand(area, sums.width, sums.rowStart, band).map((a) => (Number.isNaN(a) ? 0 : a)));
+    if (plainSums && this.writers[2]) this.writers[2].writeRows(cropBand(plainSums.finish().value, sums.width, sums.rowStart, band));
+  }
+  close(): void {
+    for (const w of this.writers) w.close();
+  }
+  abort(): void {
+    for (const w of this.writers) w.abort();
   }
 }
 

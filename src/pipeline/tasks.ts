@@ -91,6 +91,10 @@ export type DiffFitTaskOutput =
 export interface LoadTaskInput {
   file: string;
   image: CachedImage;
+  /** Read only mosaic rows [first, end) (clipped to the image); default all. Not with `correct`. */
+  rows?: [number, number];
+  /** Send the pixels back; default true (false: only write the corrected image). */
+  returnPixels?: boolean;
   /** Also write the image minus this plane (mBgExec's output) to `write`. */
   correct?: { plane: { a: number; b: number; c: number }; grid: MosaicGrid; write: { value: string; area: string }; template: Card[] };
 }
@@ -208,7 +212,10 @@ function ownFloat64(a: PixelArray): Float64Array {
 }
 
 async function loadTask(input: LoadTaskInput): Promise<TaskResult<'load'>> {
-  const img = await readCachedRows(input.image, input.image.y0, input.image.height);
+  const { image } = input;
+  const ya = Math.max(image.y0, input.rows?.[0] ?? -Infinity);
+  const yb = Math.min(image.y0 + image.height, input.rows?.[1] ?? Infinity);
+  const img = await readCachedRows(image, ya, Math.max(0, yb - ya));
   const value = ownFloat64(img.value);
   const area = ownFloat64(img.area);
   if (input.correct) {
@@ -220,6 +227,8 @@ async function loadTask(input: LoadTaskInput): Promise<TaskResult<'load'>> {
     await writeFits(write.value, { header, data: c.value, shape }, { bitpix: -64 });
     await writeFits(write.area, { header, data: c.area, shape }, { bitpix: -64 });
   }
+  if (input.returnPixels === false)
+    return { output: { ...img, height: 0, value: new Float64Array(0), area: new Float64Array(0), source: input.file }, transfer: [] };
   return {
     output: { ...img, value, area, source: input.file },
     transfer: [value.buffer as ArrayBuffer, area.buffer as ArrayBuffer],

@@ -97,7 +97,7 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
     const next: number[] = [];
     for (let c = 0; c < cells.length; c += 4) {
       const g = cellGeometry(cells[c], cells[c + 1], cells[c + 2], cells[c + 3]);
-      if (g.ni.length + g.nj.length === 0) continue;
+      if (g.allNodes) continue;
       let ok = true;
       for (const j of g.cj) {
         lagrange(g.nj, j, wj, 0);
@@ -115,9 +115,8 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
       }
       // Split into quadrants (halves where a side is one corner wide): their corners are
       // this cell's nodes, already exact.
-      const is = g.ni.length === 3 ? g.ni : [g.i0, g.i1];
-      const js = g.nj.length === 3 ? g.nj : [g.j0, g.j1];
-      if (is.length === 2 && js.length === 2) continue; // every corner is a node
+      const is = g.ni;
+      const js = g.nj;
       for (let b = 0; b + 1 < js.length; b++) for (let a = 0; a + 1 < is.length; a++) next.push(is[a], js[b], is[a + 1], js[b + 1]);
     }
     cells = next;
@@ -137,7 +136,7 @@ function gridLines(n: number, step: number): number[] {
  * Nodes and check points of a cell along each axis. A side with interior corners gets
  * nodes [start, middle, end] and, where it has corners between those, checks at the
  * quarter points; a side one corner wide gets nodes [start, end] and checks at the nodes.
- * `ni`/`nj` are empty when every corner of the cell is a node (nothing to interpolate).
+ * `allNodes` when every corner of the cell is a node (mapped exactly, nothing to interpolate).
  */
 interface CellGeometry {
   i0: number;
@@ -148,6 +147,7 @@ interface CellGeometry {
   nj: number[];
   ci: number[];
   cj: number[];
+  allNodes: boolean;
 }
 
 function axis(a: number, b: number): { nodes: number[]; checks: number[] } {
@@ -164,9 +164,7 @@ function cellGeometry(i0: number, j0: number, i1: number, j1: number): CellGeome
   const y = axis(j0, j1);
   // Every corner is a node when neither side has a corner left over.
   const allNodes = i1 - i0 + 1 <= x.nodes.length && j1 - j0 + 1 <= y.nodes.length;
-  return allNodes
-    ? { i0, j0, i1, j1, ni: [], nj: [], ci: [], cj: [] }
-    : { i0, j0, i1, j1, ni: x.nodes, nj: y.nodes, ci: x.checks, cj: y.checks };
+  return { i0, j0, i1, j1, ni: x.nodes, nj: y.nodes, ci: x.checks, cj: y.checks, allNodes };
 }
 
 /** Lagrange weights of the 2 or 3 `nodes` at t, written to w[o … o+2] (unused slots 0). */

@@ -38,6 +38,8 @@ for i in $(seq 0 $((NP - 1))); do grep -q "stage=\"project\", shard=\"$i/$NP\"" 
 same_mosaic "$RUN" "$W"
 
 # Fault injection: background:2 fails; the barrier stops; resuming reruns only what is needed.
+# Removing its output, the tiles and the mosaic puts the run back to "background:2 not yet run,
+# nothing downstream run", with every other task done.
 log "fault injection: MOSAIC_FAIL_TASK=background:2"
 rm -f "$RUN"/corrected/000002.* "$RUN"/tiles/* "$RUN"/mosaic*
 before="$(sidecar_ids "$RUN")"

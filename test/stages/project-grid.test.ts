@@ -81,21 +81,33 @@ function compareCorners(input: ProjectInput, step = 16) {
   return { maxErr, nanMismatch, maxAreaRel, exactCount: grid.exactCount, total: exact.cornerX.length };
 }
 
-/** Largest relative difference of reprojected values and areas, grid vs exact corners. */
+/**
+ * Grid vs exact corners through the whole reprojection: the largest relative difference of
+ * the values of fully covered pixels, and of the flux (value · area) of partly covered edge
+ * pixels relative to a full pixel's (a sliver's mean moves a lot for a tiny corner shift).
+ */
 function compareProjection(input: ProjectInput) {
   const a = projectArrays({ ...input, corners: { mode: 'exact' } });
   const b = projectArrays(input);
   expect([b.x0, b.y0, b.width, b.height]).toEqual([a.x0, a.y0, a.width, a.height]);
+  let full = 0;
+  for (let k = 0; k < a.area.length; k++) full = Math.max(full, a.area[k]);
   let maxValueRel = 0;
+  let maxEdgeFluxRel = 0;
   let maxAreaRel = 0;
   let blanksDiffer = 0;
   for (let k = 0; k < a.value.length; k++) {
-    if (Number.isNaN(a.value[k]) !== Number.isNaN(b.value[k])) blanksDiffer++;
-    else if (!Number.isNaN(a.value[k])) maxValueRel = Math.max(maxValueRel, Math.abs(b.value[k] - a.value[k]) / Math.abs(a.value[k]));
-    // Edge pixels covered by a sliver: compare their area relative to a full pixel's.
-    if (a.area[k] > 0) maxAreaRel = Math.max(maxAreaRel, Math.abs(b.area[k] - a.area[k]) / 1e-10);
+    if (Number.isNaN(a.value[k]) !== Number.isNaN(b.value[k])) {
+      blanksDiffer++;
+      continue;
+    }
+    if (Number.isNaN(a.value[k])) continue;
+    const ref = Math.abs(a.value[k]);
+    if (a.area[k] > 0.999 * full) maxValueRel = Math.max(maxValueRel, Math.abs(b.value[k] - a.value[k]) / ref);
+    else maxEdgeFluxRel = Math.max(maxEdgeFluxRel, Math.abs(b.value[k] * b.area[k] - a.value[k] * a.area[k]) / (ref * full));
+    maxAreaRel = Math.max(maxAreaRel, Math.abs(b.area[k] - a.area[k]) / full);
   }
-  return { maxValueRel, maxAreaRel, blanksDiffer };
+  return { maxValueRel, maxEdgeFluxRel, maxAreaRel, blanksDiffer };
 }
 
 describe('checked grid interpolation of output corners', () => {
@@ -104,7 +116,7 @@ describe('checked grid interpolation of output corners', () => {
     const r = compareCorners(input);
     expect(r.nanMismatch).toBe(0);
     expect(r.maxErr).toBeLessThanOrEqual(1e-4);
-    expect(r.maxAreaRel).toBeLessThan(1e-8);
+    expect(r.maxAreaRel).toBeLessThan(1e-7);
     // Nodes every 16 corners plus five checks per cell: a few percent of all corners.
     expect(r.exactCount / r.total).toBeLessThan(0.05);
   });
@@ -114,6 +126,7 @@ describe('checked grid interpolation of output corners', () => {
     const r = compareCorners(input);
     expect(r.nanMismatch).toBe(0);
     expect(r.maxErr).toBeLessThanOrEqual(1e-4);
+    expect(r.maxAreaRel).toBeLessThan(1e-7);
     expect(r.exactCount / r.total).toBeLessThan(0.1);
   });
 
@@ -137,12 +150,15 @@ describe('checked grid interpolation of output corners', () => {
     expect(r.exactCount).toBeGreaterThan(4 * nodes);
   });
 
-  it('reprojected values agree with the exact path to 1e-6 relative (SIN and SIP inputs)', () => {
+  it('reprojected values of covered pixels agree with the exact path to 1e-6 relative (SIN and SIP inputs)', () => {
     for (const [hdr, w, h] of [[INPUT_SIN, 256, 512], [INPUT_SIP, 300, 300]] as const) {
       const r = compareProjection(inputFor(hdr, TEMPLATE_TAN, image(w, h, 11)));
       expect(r.blanksDiffer).toBe(0);
       expect(r.maxValueRel).toBeLessThan(1e-6);
-      expect(r.maxAreaRel).toBeLessThan(1e-6);
+      // An edge pixel's covered fraction moves with its corners: by up to ~tolPx (1e-4) of a
+      // pixel (seen: 1e-8 for SIN, 1e-5 for the strongly distorted SIP frame).
+      expect(r.maxEdgeFluxRel).toBeLessThan(1e-4);
+      expect(r.maxAreaRel).toBeLessThan(1e-4);
     }
   });
 

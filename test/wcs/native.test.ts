@@ -42,11 +42,13 @@ interface Mismatch {
 function compare(
   a0: Float64Array, a1: Float64Array, b0: Float64Array, b1: Float64Array, lonFirst: boolean, crpix?: readonly [number, number],
   absTol = 0,
-): { nanMismatch: Mismatch[]; valueMismatch: Mismatch[]; finite: number; maxRel: number } {
+): { nanMismatch: Mismatch[]; valueMismatch: Mismatch[]; finite: number; maxRel: number; maxAbs: number } {
   const nanMismatch: Mismatch[] = [];
   const valueMismatch: Mismatch[] = [];
   let finite = 0;
+  /** Largest scaled difference among the points that agree (mismatches are reported separately). */
   let maxRel = 0;
+  let maxAbs = 0;
   for (let i = 0; i < a0.length; i++) {
     const an = Number.isNaN(a0[i]) || Number.isNaN(a1[i]);
     const bn = Number.isNaN(b0[i]) || Number.isNaN(b1[i]);
@@ -61,10 +63,11 @@ function compare(
     const r0 = d0 / Math.max(1, Math.abs(a0[i]), crpix ? Math.abs(a0[i] - crpix[0]) : 0);
     const r1 = Math.abs(a1[i] - b1[i]) / Math.max(1, Math.abs(a1[i]), crpix ? Math.abs(a1[i] - crpix[1]) : 0);
     const r = Math.max(r0, r1);
-    maxRel = Math.max(maxRel, r);
     if (r > REL && Math.max(d0, Math.abs(a1[i] - b1[i])) > absTol) valueMismatch.push(m);
+    else if (r > maxRel) maxRel = r;
+    maxAbs = Math.max(maxAbs, d0, Math.abs(a1[i] - b1[i]));
   }
-  return { nanMismatch, valueMismatch, finite, maxRel };
+  return { nanMismatch, valueMismatch, finite, maxRel, maxAbs };
 }
 
 /**
@@ -119,6 +122,9 @@ function skyGrid(seed: number, extra = 2000): { lon: Float64Array; lat: Float64A
   return { lon: Float64Array.from(lon), lat: Float64Array.from(lat) };
 }
 
+/** Points compared and the largest relative difference seen, per suite (logged for the report). */
+const summary = { points: 0, maxRelSky: 0, maxRelPix: 0, maxAbsPixIter: 0, samePointCases: 0 };
+
 /** Runs pix→sky and sky→pix both ways and asserts agreement; returns the counts for the summary. */
 function checkAgreement(label: string, wcs: Wcs, pix: { x: Float64Array; y: Float64Array }, sky: { lon: Float64Array; lat: Float64Array }) {
   expect(nativeSupport(wcs), label).toEqual({ ok: true });
@@ -135,11 +141,17 @@ function checkAgreement(label: string, wcs: Wcs, pix: { x: Float64Array; y: Floa
   const nvR = nativeSkyToPix(wcs, ts.lon, ts.lat)!;
   const rt = compare(tsR.x, tsR.y, nvR.x, nvR.y, false, wcs.crpix, iterTol);
   for (const c of [s2p, rt]) {
+    const before = c.valueMismatch.length;
     c.valueMismatch = c.valueMismatch.filter((m) => !samePoint(wcs, m));
+    summary.samePointCases += before - c.valueMismatch.length;
     // Beyond ~1e5 px the iteration's absolute step tests (1e-11, 1e-9 px) are at the rounding
     // level of the coordinates, so whether it "converged" is decided by rounding in either path.
     if (iterTol) c.nanMismatch = c.nanMismatch.filter((m) => Math.max(...[...m.a, ...m.b].filter(Number.isFinite).map(Math.abs)) < FAR_PX);
   }
+  summary.points += p2s.finite + s2p.finite + rt.finite;
+  summary.maxRelSky = Math.max(summary.maxRelSky, p2s.maxRel);
+  if (wcs.distortion === 'none') summary.maxRelPix = Math.max(summary.maxRelPix, s2p.maxRel, rt.maxRel);
+  else summary.maxAbsPixIter = Math.max(summary.maxAbsPixIter, rt.maxAbs);
   for (const [what, c] of [['pix→sky', p2s], ['sky→pix', s2p], ['sky→pix (image points)', rt]] as const) {
     expect(c.nanMismatch.slice(0, 3), `${label} ${what}: NaN in one path only`).toEqual([]);
     expect(c.valueMismatch.slice(0, 3), `${label} ${what}: values differ by more than ${REL} relative (max ${c.maxRel})`).toEqual([]);
@@ -307,17 +319,24 @@ describeShared('native WCS vs TypeScript: shared headers and images', () => {
     const sip = Wcs.fromHeader((await readFits(sharedPath('singles', 'sipsample.fits'))).hdus[0].header);
     const tpv = Wcs.fromHeader((await readFits(sharedPath('singles', 'tpv.fits'))).hdus[0].header);
     const zpn = Wcs.fromHeader(headerFromText(readFileSync(sharedPath('wcs-headers', '1904-66_ZPN.hdr'), 'latin1')));
-    const n = 1 << 19;
+    console.log(
+      `native vs TS agreement so far: ${summary.points} finite point pairs, max relative difference ` +
+        `sky ${summary.maxRelSky.toExponential(2)}, pixels (undistorted) ${summary.maxRelPix.toExponential(2)}; ` +
+        `SIP/TPV inverse on image points max |Δ| ${summary.maxAbsPixIter.toExponential(2)} px; ` +
+        `${summary.samePointCases} native-pole/CSC-edge points answered with different pixels of the same sky point`,
+    );
+    const n = 1 << 17;
     const { x, y } = pixelGrid([1, 1], [512, 1024], 2, n - 4, 99);
+    // The test machine is shared: take the best of 5 short runs of each (contention only slows).
     const rate = (f: () => void): number => {
       f(); // warm up
-      const t0 = performance.now();
-      let reps = 0;
-      do {
+      let best = 0;
+      for (let round = 0; round < 5; round++) {
+        const t0 = performance.now();
         f();
-        reps++;
-      } while (performance.now() - t0 < 300);
-      return (reps * n) / ((performance.now() - t0) / 1000);
+        best = Math.max(best, n / ((performance.now() - t0) / 1000));
+      }
+      return best;
     };
     const rows: string[] = [];
     const fmt = (v: number) => `${(v / 1e6).toFixed(2)} M/s`;

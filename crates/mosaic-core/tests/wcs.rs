@@ -252,3 +252,4 @@ fn invalid_projection_parameters_are_refused() {
     assert!(mosaic_core::wcs::Projection::new("AZP", &p).is_err());
     assert!(matches!(mosaic_core::wcs::Projection::new("XYZ", &PvParams::default()), Err(WcsError::Projection(_))));
 }
+

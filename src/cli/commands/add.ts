@@ -1,6 +1,7 @@
 /** `mosaic add [-p DIR] [-a mean|median|count] [-e] IMAGES.tbl TEMPLATE.hdr OUT.fits` (mAdd). */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { MosaicError } from '../../errors.js';
 import { readImage } from '../../fits/read.js';
 import { readIpacTable, findColumn } from '../../tables/ipac.js';
 import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
@@ -30,6 +31,7 @@ export const addCommand: Command = {
     for (const f of [out, areaFileName(out)]) checkOutputFile(f, 'add');
     const table = await readIpacTable(images, 'add');
     const fcol = findColumn(table, 'fname', { required: true, file: images })!;
+    if (table.rows.length === 0) throw new MosaicError('E_NO_INPUT', 'the image table has no rows: no images to coadd', { stage: 'add', file: images });
     const template = await readMosaicTemplate(tpl, 'add');
     const dir = (args.options.path as string | undefined) ?? '.';
     // Mean and count stream one image at a time; median keeps the images (see stages/add.ts).

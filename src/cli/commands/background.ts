@@ -10,7 +10,9 @@ import { MosaicError } from '../../errors.js';
 import { findColumn, readIpacTable } from '../../tables/ipac.js';
 import { correctionsFromTable } from '../../stages/bg-model.js';
 import { backgroundFile, type BackgroundPlane } from '../../stages/background.js';
+import { areaFileName } from '../../pipeline/build.js';
 import type { Command } from '../command.js';
+import { checkOutputFile } from '../preflight.js';
 
 async function planeFromTables(input: string, images: string, corrections: string): Promise<BackgroundPlane> {
   const table = await readIpacTable(images, 'background');
@@ -50,6 +52,9 @@ export const backgroundCommand: Command = {
         throw new MosaicError('E_USAGE', `Expected three numbers A B C after OUT but received "${rest.join(' ')}"`, { stage: 'background' });
       plane = { a: abc[0], b: abc[1], c: abc[2] };
     }
+    // backgroundFile writes OUT then its area image: check both can be written first.
+    checkOutputFile(out, 'background');
+    if (!args.options.noAreas) checkOutputFile(areaFileName(out), 'background');
     await backgroundFile(input, out, plane, { noAreas: Boolean(args.options.noAreas) });
     return { time: Math.round((performance.now() - t0) / 100) / 10 };
   },

@@ -15,6 +15,7 @@ export const slurmCommand: Command = {
     { name: 'partition', type: 'string', arg: 'P', help: 'Slurm partition' },
     { name: 'sbatch-args', type: 'string', arg: '"ARGS"', help: 'Extra sbatch options for every job, e.g. "--time=2:00:00 --cpus-per-task=8"' },
     { name: 'dry-run', type: 'boolean', help: 'Write the scripts and print the sbatch commands without submitting' },
+    { name: 'all', type: 'boolean', help: 'Submit every stage, also those already complete' },
   ],
   positionals: [{ name: 'action', help: 'submit' }],
   async run(args, ctx) {
@@ -28,6 +29,7 @@ export const slurmCommand: Command = {
       partition: o.partition as string | undefined,
       sbatchArgs: ((o.sbatchArgs as string | undefined) ?? '').split(/\s+/).filter(Boolean),
       dryRun: Boolean(o.dryRun),
+      all: Boolean(o.all),
     });
     if (!ctx.json)
       for (const j of jobs) ctx.stderr.write(`${o.dryRun ? 'would run: ' : `${j.jobId}  `}sbatch ${[...j.args, j.script].join(' ')}  (${j.array} element${j.array > 1 ? 's' : ''})\n`);
