@@ -126,7 +126,8 @@ export async function demo(opts: DemoOptions = {}): Promise<DemoResult> {
   const uncorrected = join(dir, 'mosaic_nobg.fits');
   const templatePath = join(dir, 'truth.hdr');
   const build = await buildMosaic({
-    inputs: [join(dir, 'raw')],
+    // The files just written, not the folder: a rerun with a smaller preset leaves older frames there.
+    inputs: simulation.files,
     output: mosaic,
     uncorrectedOutput: uncorrected,
     template: templatePath,

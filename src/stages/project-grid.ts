@@ -86,6 +86,7 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
     for (let a = 0; a + 1 < nodesI.length; a++) cells.push(nodesI[a], nodesJ[b], nodesI[a + 1], nodesJ[b + 1]);
   const wi = new Float64Array(3 * (step + 1));
   const wj = new Float64Array(3);
+  const rowNodes = new Float64Array(15);
   while (cells.length > 0) {
     // Map the nodes and check points of every cell at this level in one batch.
     for (let c = 0; c < cells.length; c += 4) {
@@ -110,7 +111,7 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
         }
       }
       if (ok) {
-        fillCell(g, cw, cornerX, cornerY, unit, state, wi, wj);
+        fillCell(g, cw, cornerX, cornerY, unit, state, wi, wj, rowNodes);
         continue;
       }
       // Split into quadrants (halves where a side is one corner wide): their corners are
@@ -197,7 +198,11 @@ function interpolate(arr: Float64Array, g: CellGeometry, wi: Float64Array, oi: n
   return sum;
 }
 
-/** Fill the corners of an accepted cell that were not mapped exactly. */
+/**
+ * Fill the corners of an accepted cell that were not mapped exactly. Separable: per row,
+ * the column nodes are first interpolated along j (15 values: x, y and the unit vector at
+ * up to 3 node columns), then each corner costs 3 multiply-adds per quantity.
+ */
 function fillCell(
   g: CellGeometry,
   cw: number,
@@ -207,19 +212,48 @@ function fillCell(
   state: Uint8Array,
   wi: Float64Array,
   wj: Float64Array,
+  rowNodes: Float64Array,
 ): void {
-  for (let i = g.i0; i <= g.i1; i++) lagrange(g.ni, i, wi, 3 * (i - g.i0));
+  const { i0, i1, ni, nj } = g;
+  for (let i = i0; i <= i1; i++) lagrange(ni, i, wi, 3 * (i - i0));
+  rowNodes.fill(0);
   for (let j = g.j0; j <= g.j1; j++) {
-    lagrange(g.nj, j, wj, 0);
-    for (let i = g.i0; i <= g.i1; i++) {
-      const k = i + cw * j;
+    lagrange(nj, j, wj, 0);
+    // rowNodes[3c + p]: quantity c (x, y, ux, uy, uz) interpolated along j at node column p.
+    for (let p = 0; p < ni.length; p++) {
+      let sx = 0;
+      let sy = 0;
+      let su = 0;
+      let sv = 0;
+      let sw = 0;
+      for (let q = 0; q < nj.length; q++) {
+        const k = ni[p] + cw * nj[q];
+        const w = wj[q];
+        sx += w * x[k];
+        sy += w * y[k];
+        su += w * unit[3 * k];
+        sv += w * unit[3 * k + 1];
+        sw += w * unit[3 * k + 2];
+      }
+      rowNodes[p] = sx;
+      rowNodes[3 + p] = sy;
+      rowNodes[6 + p] = su;
+      rowNodes[9 + p] = sv;
+      rowNodes[12 + p] = sw;
+    }
+    const row = cw * j;
+    for (let i = i0; i <= i1; i++) {
+      const k = row + i;
       if (state[k] === 2) continue;
-      const oi = 3 * (i - g.i0);
-      x[k] = interpolate(x, g, wi, oi, wj, cw, 1, 0);
-      y[k] = interpolate(y, g, wi, oi, wj, cw, 1, 0);
-      unit[3 * k] = interpolate(unit, g, wi, oi, wj, cw, 3, 0);
-      unit[3 * k + 1] = interpolate(unit, g, wi, oi, wj, cw, 3, 1);
-      unit[3 * k + 2] = interpolate(unit, g, wi, oi, wj, cw, 3, 2);
+      const o = 3 * (i - i0);
+      const w0 = wi[o];
+      const w1 = wi[o + 1];
+      const w2 = wi[o + 2]; // 0 (with rowNodes 0) when the cell has two node columns
+      x[k] = w0 * rowNodes[0] + w1 * rowNodes[1] + w2 * rowNodes[2];
+      y[k] = w0 * rowNodes[3] + w1 * rowNodes[4] + w2 * rowNodes[5];
+      unit[3 * k] = w0 * rowNodes[6] + w1 * rowNodes[7] + w2 * rowNodes[8];
+      unit[3 * k + 1] = w0 * rowNodes[9] + w1 * rowNodes[10] + w2 * rowNodes[11];
+      unit[3 * k + 2] = w0 * rowNodes[12] + w1 * rowNodes[13] + w2 * rowNodes[14];
     }
   }
 }

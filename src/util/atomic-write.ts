@@ -19,8 +19,8 @@ export function temporaryName(path: string): string {
  */
 function writeError(err: unknown, path: string, stage?: string): MosaicError {
   const sys = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (sys === 'ENOENT' || sys === 'ENOTDIR')
-    return new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage, file: path, cause: err });
+  if (sys === 'ENOENT') return new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage, file: path, cause: err });
+  if (sys === 'ENOTDIR') return new MosaicError('E_FILE_WRITE', 'cannot create the file (a folder in its path is a file)', { stage, file: path, cause: err });
   if (sys === 'EISDIR') return new MosaicError('E_FILE_WRITE', 'is a directory, expected a file name to write', { stage, file: path, cause: err });
   return asMosaicError(err, { stage, file: path });
 }

@@ -4,21 +4,25 @@
  * pixel → pixel mapping in the addon. The TypeScript `Wcs` is the reference; the Rust twin
  * ports it formula for formula and agrees to 1e-12 relative (test/wcs/native.test.ts).
  *
- * Every `native*` function returns `undefined` when the addon is absent or the WCS uses a
- * feature the Rust side lacks ({@link nativeSupport} says which); {@link mapPixels} falls
- * back to the TypeScript `Wcs` by itself.
+ * Every `native*` function takes a `Wcs` or a descriptor and returns `undefined` when the
+ * addon is absent or the WCS cannot be described from the `Wcs` alone ({@link nativeSupport}
+ * says why: TNX and DSS need {@link wcsDescriptorFromHeader}); {@link mapPixels} falls back to
+ * the TypeScript `Wcs` by itself.
  *
  * Descriptor layout, version 1 (Float64Array; NaN = absent):
  * `[0]` version 1 · `[1]` projection index in {@link NATIVE_PROJECTIONS} · `[2]` distortion
- * (0 none, 1 SIP, 2 TPV) · `[3,4]` CRPIX (1-based) · `[5..8]` CD row-major, degrees/pixel (rows
+ * (0 none, 1 SIP, 2 TPV, 3 TNX, 4 DSS) · `[3,4]` CRPIX (1-based) · `[5..8]` CD row-major, degrees/pixel (rows
  * lon, lat) · `[9,10]` CRVAL · `[11..15]` Euler angles lonPole, colatPole, phiPole, cosColat,
  * sinColat (resolved LONPOLE/LATPOLE, from `eulerFromFiducial`) · `[16]` effective LATPOLE ·
  * `[17..19]` PVj_0..2 of the longitude axis · `[20..49]` PVi_0..29 of the latitude axis ·
  * `[50]` L, length of the distortion block · `[51..]` the block: SIP = for A, B, AP, BP the
  * order (−1 absent) then (order+1)² coefficients `c[p*(order+1)+q]`; TPV = maxPower, nLon,
- * (k, c)·nLon, nLat, (k, c)·nLat.
+ * (k, c)·nLon, nLat, (k, c)·nLat; TNX = for lngcor, latcor 0 (absent) or 1, type, xorder,
+ * yorder, xterms, xmin, xmax, ymin, ymax, nCoeff, coefficients; DSS = image centre x, y, PPO3,
+ * PPO6, XPIXELSZ, YPIXELSZ, CNPIX1, CNPIX2, AMDX1..13, AMDY1..13 (CRVAL = plate centre).
  */
 import { MosaicError } from '../errors.js';
+import type { Header } from '../fits/header.js';
 import { native } from '../native/load.js';
 import { readWcsSpec, type WcsSpec } from './header-spec.js';
 import { makeProjection } from './projections/index.js';
@@ -49,25 +53,33 @@ function specOf(wcs: Wcs): WcsSpec {
 
 function build(wcs: Wcs): { desc?: Float64Array; reason?: string } {
   if (wcs.distortion === 'tnx' || wcs.distortion === 'dss') {
-    return { reason: `the ${wcs.distortion.toUpperCase()} distortion is not implemented in the native core` };
+    // Wcs.toHeader does not write TNX surfaces and rounds DSS plate centres to sexagesimal
+    // cards, so these need the original header: see wcsDescriptorFromHeader.
+    return { reason: `${wcs.distortion.toUpperCase()}: build the descriptor with wcsDescriptorFromHeader(header) (Wcs does not expose its parsed header)` };
   }
   const spec = specOf(wcs);
-  const proj = NATIVE_PROJECTIONS.indexOf(spec.projection);
-  if (proj < 0) return { reason: `projection ${spec.projection} is not implemented in the native core` };
   // The header round trip must reproduce the linear part exactly, else do not trust it.
   const same =
     spec.crpix[0] === wcs.crpix[0] && spec.crpix[1] === wcs.crpix[1] &&
     spec.cd[0] === wcs.cd[0][0] && spec.cd[1] === wcs.cd[0][1] && spec.cd[2] === wcs.cd[1][0] && spec.cd[3] === wcs.cd[1][1] &&
     spec.crval[0] === wcs.crval[0] && spec.crval[1] === wcs.crval[1];
   if (!same) return { reason: 'the WCS could not be reconstructed exactly from its header' };
+  return descriptorFromSpec(spec);
+}
+
+/** The descriptor of a parsed header spec (the same choices as the Wcs constructor). */
+function descriptorFromSpec(spec: WcsSpec): { desc?: Float64Array; reason?: string } {
+  const proj = NATIVE_PROJECTIONS.indexOf(spec.projection);
+  if (proj < 0) return { reason: `projection ${spec.projection} is not implemented in the native core` };
   const p = makeProjection(spec.projection, { pv: (m) => spec.pv.get(m), pvLon: (m) => spec.pvLon.get(m) });
   const e = eulerFromFiducial({
     lon0: spec.crval[0], lat0: spec.crval[1], phi0: p.phi0, theta0: p.theta0, lonpole: spec.lonpole, latpole: spec.latpole,
   });
+  const tnx = spec.tnx && (spec.tnx.lng || spec.tnx.lat) ? spec.tnx : undefined;
   const d: number[] = new Array<number>(HEADER_LEN).fill(NaN);
   d[0] = WCS_DESCRIPTOR_VERSION;
   d[1] = proj;
-  d[2] = spec.sip ? 1 : spec.tpv ? 2 : 0;
+  d[2] = spec.dss ? 4 : spec.sip ? 1 : tnx ? 3 : spec.tpv ? 2 : 0;
   [d[3], d[4]] = spec.crpix;
   [d[5], d[6], d[7], d[8]] = spec.cd;
   [d[9], d[10]] = spec.crval;
@@ -75,10 +87,19 @@ function build(wcs: Wcs): { desc?: Float64Array; reason?: string } {
   for (let m = 0; m < 3; m++) d[17 + m] = spec.pvLon.get(m) ?? NaN;
   for (let m = 0; m < 30; m++) d[20 + m] = spec.pv.get(m) ?? NaN;
   const block: number[] = [];
-  if (spec.sip) {
+  if (spec.dss) {
+    const q = spec.dss;
+    block.push(((spec.naxis[0] ?? 0) + 1) / 2, ((spec.naxis[1] ?? 0) + 1) / 2);
+    block.push(q.ppo3, q.ppo6, q.xPixelSize, q.yPixelSize, q.cnpix1, q.cnpix2, ...q.amdx, ...q.amdy);
+  } else if (spec.sip) {
     for (const poly of [spec.sip.a, spec.sip.b, spec.sip.ap, spec.sip.bp]) {
       if (!poly) block.push(-1);
       else block.push(poly.order, ...poly.c);
+    }
+  } else if (tnx) {
+    for (const sf of [tnx.lng, tnx.lat]) {
+      if (!sf) block.push(0);
+      else block.push(1, sf.type, sf.xorder, sf.yorder, sf.xterms, sf.xmin, sf.xmax, sf.ymin, sf.ymax, sf.coeff.length, ...sf.coeff);
     }
   } else if (spec.tpv) {
     block.push(spec.tpv.maxPower);
@@ -89,6 +110,18 @@ function build(wcs: Wcs): { desc?: Float64Array; reason?: string } {
   }
   d[50] = block.length;
   return { desc: Float64Array.from([...d, ...block]) };
+}
+
+/**
+ * The descriptor of the celestial WCS of a header (primary or alternate `alt`), read exactly as
+ * `Wcs.fromHeader` reads it. Covers every distortion, TNX and DSS included.
+ * @throws MosaicError as `Wcs.fromHeader` for an invalid WCS; E_NATIVE for a projection the
+ *   native core lacks.
+ */
+export function wcsDescriptorFromHeader(header: Header, alt = ''): Float64Array {
+  const r = descriptorFromSpec(readWcsSpec(header, alt));
+  if (!r.desc) throw new MosaicError('E_NATIVE', `no native WCS descriptor: ${r.reason}`, { stage: 'wcs' });
+  return r.desc;
 }
 
 function entry(wcs: Wcs): { desc?: Float64Array; reason?: string } {
@@ -113,8 +146,9 @@ export function wcsDescriptor(wcs: Wcs): Float64Array {
 
 /**
  * Whether the native path can transform with `wcs`: false with the reason when the addon is
- * not loaded, or for TNX and DSS distortions (SIP, TPV and all projections of Paper II + HPX
- * are supported).
+ * not loaded, or for TNX and DSS distortions, which the core implements but which need the
+ * header ({@link wcsDescriptorFromHeader}); SIP, TPV and every projection of Paper II + HPX
+ * work from the Wcs alone.
  */
 export function nativeSupport(wcs: Wcs): NativeSupport {
   if (!native) return { ok: false, reason: 'the native addon is not loaded' };
@@ -122,8 +156,12 @@ export function nativeSupport(wcs: Wcs): NativeSupport {
   return e.desc ? { ok: true } : { ok: false, reason: e.reason ?? 'unknown' };
 }
 
-function descOrUndefined(wcs: Wcs): Float64Array | undefined {
-  return native ? entry(wcs).desc : undefined;
+/** A Wcs, or a descriptor made by {@link wcsDescriptor} / {@link wcsDescriptorFromHeader}. */
+export type NativeWcsSource = Wcs | Float64Array;
+
+function descOrUndefined(wcs: NativeWcsSource): Float64Array | undefined {
+  if (!native) return undefined;
+  return wcs instanceof Float64Array ? wcs : entry(wcs).desc;
 }
 
 function checkPair(a: Float64Array, b: Float64Array, names: string): void {
@@ -137,7 +175,7 @@ function checkPair(a: Float64Array, b: Float64Array, names: string): void {
  * Same results as `wcs.pixToSkyMany` to 1e-12 relative. Undefined when not supported.
  * @throws MosaicError E_ARGUMENT when x and y differ in length.
  */
-export function nativePixToSky(wcs: Wcs, x: Float64Array, y: Float64Array): CoordArrays | undefined {
+export function nativePixToSky(wcs: NativeWcsSource, x: Float64Array, y: Float64Array): CoordArrays | undefined {
   checkPair(x, y, 'x, y');
   const d = descOrUndefined(wcs);
   if (!d || !native) return undefined;
@@ -147,7 +185,7 @@ export function nativePixToSky(wcs: Wcs, x: Float64Array, y: Float64Array): Coor
 }
 
 /** {@link nativePixToSky} off the JS thread; the inputs must not change until it settles. */
-export async function nativePixToSkyAsync(wcs: Wcs, x: Float64Array, y: Float64Array): Promise<CoordArrays | undefined> {
+export async function nativePixToSkyAsync(wcs: NativeWcsSource, x: Float64Array, y: Float64Array): Promise<CoordArrays | undefined> {
   checkPair(x, y, 'x, y');
   const d = descOrUndefined(wcs);
   if (!d || !native) return undefined;
@@ -161,7 +199,7 @@ export async function nativePixToSkyAsync(wcs: Wcs, x: Float64Array, y: Float64A
  * projection. Same results as `wcs.skyToPixMany`. Undefined when not supported.
  * @throws MosaicError E_ARGUMENT when lon and lat differ in length.
  */
-export function nativeSkyToPix(wcs: Wcs, lon: Float64Array, lat: Float64Array): PixelArrays | undefined {
+export function nativeSkyToPix(wcs: NativeWcsSource, lon: Float64Array, lat: Float64Array): PixelArrays | undefined {
   checkPair(lon, lat, 'lon, lat');
   const d = descOrUndefined(wcs);
   if (!d || !native) return undefined;
@@ -171,7 +209,7 @@ export function nativeSkyToPix(wcs: Wcs, lon: Float64Array, lat: Float64Array): 
 }
 
 /** {@link nativeSkyToPix} off the JS thread. */
-export async function nativeSkyToPixAsync(wcs: Wcs, lon: Float64Array, lat: Float64Array): Promise<PixelArrays | undefined> {
+export async function nativeSkyToPixAsync(wcs: NativeWcsSource, lon: Float64Array, lat: Float64Array): Promise<PixelArrays | undefined> {
   checkPair(lon, lat, 'lon, lat');
   const d = descOrUndefined(wcs);
   if (!d || !native) return undefined;
@@ -191,6 +229,27 @@ export interface MapPixelsOptions {
   threads?: number;
   /** Force the TypeScript path (for comparisons). Default false. */
   typescript?: boolean;
+}
+
+/** {@link mapPixels} off the JS thread when native (the inputs must not change until it settles). */
+export async function mapPixelsAsync(
+  from: Wcs, to: Wcs, x: Float64Array, y: Float64Array, opts: MapPixelsOptions = {},
+): Promise<PixelArrays> {
+  checkPair(x, y, 'x, y');
+  const rot = checkRotation(opts.rotation);
+  const df = opts.typescript ? undefined : descOrUndefined(from);
+  const dt = opts.typescript ? undefined : descOrUndefined(to);
+  if (!df || !dt || !native) return mapPixels(from, to, x, y, { ...opts, typescript: true });
+  const out = { x: new Float64Array(x.length), y: new Float64Array(x.length) };
+  await native.wcsMapPixelsAsync(df, dt, rot ?? null, x, y, out.x, out.y, opts.threads ?? 1);
+  return out;
+}
+
+function checkRotation(rot: Float64Array | undefined): Float64Array | undefined {
+  if (rot && (rot.length !== 9 || !rot.every(Number.isFinite))) {
+    throw new MosaicError('E_ARGUMENT', `Expected 9 finite numbers for rotation but received ${rot.length} values`);
+  }
+  return rot;
 }
 
 function rotateTs(m: Float64Array, lon: Float64Array, lat: Float64Array): void {
@@ -223,10 +282,7 @@ function rotateTs(m: Float64Array, lon: Float64Array, lat: Float64Array): void {
  */
 export function mapPixels(from: Wcs, to: Wcs, x: Float64Array, y: Float64Array, opts: MapPixelsOptions = {}): PixelArrays {
   checkPair(x, y, 'x, y');
-  const rot = opts.rotation;
-  if (rot && (rot.length !== 9 || !rot.every(Number.isFinite))) {
-    throw new MosaicError('E_ARGUMENT', `Expected 9 finite numbers for rotation but received ${rot.length} values`);
-  }
+  const rot = checkRotation(opts.rotation);
   const df = opts.typescript ? undefined : descOrUndefined(from);
   const dt = opts.typescript ? undefined : descOrUndefined(to);
   const out = { x: new Float64Array(x.length), y: new Float64Array(x.length) };

@@ -27,11 +27,12 @@ async function planRun(name: string): Promise<string> {
   return run;
 }
 
-/** Run every stage, parallel ones as `shards` shards in reverse order (any order must do). */
+/** Run every stage, parallel ones as `shards` shards in reverse order (any order must do); background and coadd on 2 threads. */
 async function runAll(run: string, shards: number): Promise<void> {
   for (const stage of STAGES) {
     const parallel = !['bgmodel', 'assemble'].includes(stage);
-    for (let i = (parallel ? shards : 1) - 1; i >= 0; i--) await runStage(run, stage, { shard: { index: i, count: parallel ? shards : 1 }, threads: 1 });
+    const threads = stage === 'background' || stage === 'coadd' ? 2 : 1;
+    for (let i = (parallel ? shards : 1) - 1; i >= 0; i--) await runStage(run, stage, { shard: { index: i, count: parallel ? shards : 1 }, threads });
   }
 }
 
@@ -70,6 +71,11 @@ describe('distributed run', () => {
     expect(stageReport(run, { ...plan, params: { ...plan.params, combine: 'median' } }, 'background').stale).toEqual([]);
     // Everything is done: Slurm submits nothing.
     expect(await submitSlurm(run, { shards: 3, sbatch: () => '1' })).toEqual([]);
+    // A tile lost and failing again in a worker thread, then redone alone.
+    rmSync(join(run, 'tiles', '000004.done.json'));
+    await expect(runStage(run, 'coadd', { threads: 2, env: { MOSAIC_FAIL_TASK: 'coadd:4' } })).rejects.toThrow('1 of 11 tasks failed in shard 0/1: coadd:4');
+    expect(await runStage(run, 'coadd', { threads: 2 })).toMatchObject({ ran: 1, skipped: 10, failed: 0 });
+    expect(bytes(join(run, 'tiles', '000004.fits')).length).toBeGreaterThan(0);
   }, 180_000);
 
   it('stops at a failed task and reruns only it', async () => {

@@ -25,11 +25,11 @@ job_of() { echo "$1" | grep -o "\"$2:[0-9]*\|$2:[0-9]*" | head -1 | cut -d: -f2;
 # 1. A clean run.
 RUN="$W/run"
 mosaic plan "$W/sim/raw" --run "$RUN" --template "$W/sim/truth.hdr" --tile-rows 100 -q >/dev/null
-t0=$(date +%s.%N)
+t0=$(date +%s%N)
 out="$(mosaic slurm submit --run "$RUN" --shards 3 -q)"
 log "submitted: $out"
 wait_idle 300
-log "slurm run, 3 shards: $(echo "$(date +%s.%N) - $t0" | bc) s (sbatch to last job done)"
+log "slurm run, 3 shards: $(secs $t0) s (sbatch to last job done)"
 ls "$RUN"/slurm/*.sbatch >/dev/null
 grep -q -- '--array=0-2' "$RUN/slurm/project.sbatch" || fail "project is not a 3-element array"
 mosaic check assemble --run "$RUN" -q >/dev/null || { tail -n 20 "$RUN"/slurm/logs/* >&2; fail "run incomplete"; }

@@ -4,8 +4,8 @@
 //! the TypeScript reference is tested from the TS side (test/wcs/native.test.ts).
 
 use mosaic_core::wcs::{
-    descriptor, map_pixels, Distortion, EulerAngles, Poly2, PvParams, Sip, Tpv, Wcs, WcsError, WcsParams,
-    PROJECTION_CODES,
+    descriptor, map_pixels, Distortion, DssPlate, EulerAngles, Poly2, PvParams, Sip, Tnx, TnxSurface, Tpv, Wcs,
+    WcsError, WcsParams, PROJECTION_CODES,
 };
 
 /// PV values a projection needs to be valid (conics and BON require PV2_1; ZPN a polynomial).
@@ -56,7 +56,9 @@ fn identity_wcs(code: &str, pv: PvParams) -> Wcs {
 fn ang_dist(l1: f64, b1: f64, l2: f64, b2: f64) -> f64 {
     let (l1, b1, l2, b2) = (l1.to_radians(), b1.to_radians(), l2.to_radians(), b2.to_radians());
     let c = b1.sin() * b2.sin() + b1.cos() * b2.cos() * (l1 - l2).cos();
-    let s = ((b2.cos() * (l1 - l2).sin()).powi(2) + (b1.cos() * b2.sin() - b1.sin() * b2.cos() * (l1 - l2).cos()).powi(2)).sqrt();
+    let s = ((b2.cos() * (l1 - l2).sin()).powi(2)
+        + (b1.cos() * b2.sin() - b1.sin() * b2.cos() * (l1 - l2).cos()).powi(2))
+    .sqrt();
     s.atan2(c).to_degrees()
 }
 
@@ -143,7 +145,7 @@ fn distorted(dist: Distortion) -> Wcs {
 }
 
 #[test]
-fn sip_and_tpv_inverse_round_trip_on_the_image() {
+fn sip_tpv_tnx_dss_inverses_round_trip_on_the_image() {
     let sip = Distortion::Sip(Sip {
         a: poly(3, &[(2, 0, 2e-5), (1, 1, -1e-5), (0, 2, 3e-6), (3, 0, -1e-8)]),
         b: poly(3, &[(2, 0, -4e-6), (1, 1, 2e-5), (0, 2, 1e-5), (0, 3, 2e-8)]),
@@ -155,7 +157,39 @@ fn sip_and_tpv_inverse_round_trip_on_the_image() {
         lat: vec![(1, 1.0), (4, 1e-3), (6, 2e-3), (9, -0.02)],
         max_power: 3,
     });
-    for (name, d) in [("SIP", sip), ("TPV", tpv)] {
+    let surface = |kind: u8, c: Vec<f64>| TnxSurface {
+        kind,
+        xorder: 3,
+        yorder: 3,
+        xterms: 2,
+        xmin: -0.05,
+        xmax: 0.05,
+        ymin: -0.05,
+        ymax: 0.05,
+        coeff: c,
+    };
+    let tnx = Distortion::Tnx(Tnx {
+        lng: Some(surface(1, vec![1e-5, 2e-5, -3e-5, 1e-5, 4e-6, 2e-6])),
+        lat: Some(surface(2, vec![-1e-5, 1e-5, 2e-5, -2e-6, 3e-6, 1e-6])),
+    });
+    let mut amdx = [0.0; 13];
+    let mut amdy = [0.0; 13];
+    amdx[..4].copy_from_slice(&[67.2, 0.05, -120.0, 2e-4]);
+    amdy[..4].copy_from_slice(&[67.2, -0.04, 90.0, -3e-4]);
+    amdx[11] = -2e-5;
+    amdy[11] = -2e-5;
+    let dss = Distortion::Dss(DssPlate {
+        ppo3: 177_500.0,
+        ppo6: 177_500.0,
+        x_pixel_size: 25.0,
+        y_pixel_size: 25.0,
+        cnpix1: 7000.0,
+        cnpix2: 7000.0,
+        amdx,
+        amdy,
+        centre: [128.5, 128.5],
+    });
+    for (name, d) in [("SIP", sip), ("TPV", tpv), ("TNX", tnx), ("DSS", dss)] {
         let w = distorted(d);
         for j in 0..=16 {
             for i in 0..=16 {
@@ -253,3 +287,34 @@ fn invalid_projection_parameters_are_refused() {
     assert!(matches!(mosaic_core::wcs::Projection::new("XYZ", &PvParams::default()), Err(WcsError::Projection(_))));
 }
 
+#[test]
+fn euler_from_fiducial_puts_crval_at_the_reference_pixel() {
+    // By definition the reference pixel maps to CRVAL, whatever the projection and LONPOLE.
+    let e = EulerAngles::from_fiducial(83.8, -5.4, 0.0, 90.0, None, None).unwrap();
+    assert_eq!((e.lon_pole, e.colat_pole, e.phi_pole), (83.8, 95.4, 180.0));
+    for code in PROJECTION_CODES {
+        let pv = pv_for(code);
+        let proj = mosaic_core::wcs::Projection::new(code, &pv).unwrap();
+        for &(lon0, lat0) in &[(83.8, -5.4), (202.5, 47.2), (10.0, -75.0), (300.0, 30.0)] {
+            for lonpole in [None, Some(170.0)] {
+                let Ok(euler) = EulerAngles::from_fiducial(lon0, lat0, proj.phi0, proj.theta0, lonpole, None) else {
+                    continue; // LONPOLE incompatible with this CRVAL for a non-zenithal projection
+                };
+                let p = WcsParams {
+                    projection: code.to_string(),
+                    pv: pv.clone(),
+                    crpix: [100.0, 50.0],
+                    cd: [-0.01, 0.0, 0.0, 0.01],
+                    crval: [lon0, lat0],
+                    euler,
+                    distortion: Distortion::None,
+                };
+                let (l, b) = Wcs::new(&p).unwrap().pix_to_sky_one(100.0, 50.0);
+                let d = ang_dist(l, b, lon0, lat0);
+                let tol = if code == "CSC" { 1e-6 } else { 1e-9 };
+                assert!(d < tol, "{code} CRVAL ({lon0}, {lat0}) LONPOLE {lonpole:?}: ({l}, {b}), {d}°");
+            }
+        }
+    }
+    assert!(EulerAngles::from_fiducial(0.0, 80.0, 0.0, 0.0, Some(90.0), None).is_err());
+}

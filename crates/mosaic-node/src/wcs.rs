@@ -86,7 +86,9 @@ pub unsafe fn map(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
     let (rx, ry, rox, roy) = (x.raw::<f64>(), y.raw::<f64>(), ox.raw::<f64>(), oy.raw::<f64>());
     let job = move || {
         let (x, y, ox, oy) = unsafe { (rx.slice(), ry.slice(), rox.slice_mut(), roy.slice_mut()) };
-        map_pixels(&from, &to, rot.as_ref(), x, y, ox, oy, threads).map(|_| Outcome::Undefined).map_err(|e| e.to_string())
+        map_pixels(&from, &to, rot.as_ref(), x, y, ox, oy, threads)
+            .map(|_| Outcome::Undefined)
+            .map_err(|e| e.to_string())
     };
     Ok(Prepared { job: Box::new(job), keep: kept })
 }

@@ -1,4 +1,7 @@
 /** `mosaic build INPUT… -o OUT.fits [--no-bg | --level-only] [--template HDR] [--png OUT.png] [--workdir DIR] [--threads N]`. */
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { asMosaicError } from '../../errors.js';
 import { areaFileName, buildMosaic } from '../../pipeline/build.js';
 import { createProgress } from '../../pipeline/progress.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
@@ -44,6 +47,11 @@ export const buildCommand: Command = {
         if (m.startsWith('skipped ')) skipped++;
         ctx.log(`build: ${m}`);
       },
+    }).catch(async (err: unknown) => {
+      // The mosaic is written before its area image: without the area image it is no output.
+      const e = asMosaicError(err, { stage: 'build' });
+      if (e.file && resolve(e.file) === resolve(areaFileName(o.output as string))) await rm(o.output as string, { force: true });
+      throw e;
     });
     return {
       count: r.count,

@@ -83,7 +83,8 @@ impl Conic {
                 let t2 = ta + eta;
                 let tan1 = tand((90.0 - t1) / 2.0);
                 let cos1 = cosd(t1);
-                let c = if t1 == t2 { sind(t1) } else { (cosd(t2) / cos1).ln() / (tand((90.0 - t2) / 2.0) / tan1).ln() };
+                let c =
+                    if t1 == t2 { sind(t1) } else { (cosd(t2) / cos1).ln() / (tand((90.0 - t2) / 2.0) / tan1).ln() };
                 if c == 0.0 || !c.is_finite() {
                     return Err(bad_pv(code, 1, "the cone constant is zero or undefined"));
                 }

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | 0 | version (1) |
 //! | 1 | projection: index into [`PROJECTION_CODES`] |
-//! | 2 | distortion: 0 none, 1 SIP, 2 TPV |
+//! | 2 | distortion: 0 none, 1 SIP, 2 TPV, 3 TNX, 4 DSS |
 //! | 3, 4 | CRPIX1, CRPIX2 (1-based) |
 //! | 5–8 | CD1_1, CD1_2, CD2_1, CD2_2 (degrees/pixel; rows lon, lat) |
 //! | 9, 10 | CRVAL lon, lat (degrees; informational) |
@@ -14,9 +14,9 @@
 //! | 17–19 | PVj_0…PVj_2 of the longitude axis (NaN = absent) |
 //! | 20–49 | PVi_0…PVi_29 of the latitude axis (NaN = absent) |
 //! | 50 | L, the length of the distortion block that follows |
-//! | 51… | SIP: for A, B, AP, BP: order (−1 = absent) then (order+1)² coefficients, `c[p*(order+1)+q]`; TPV: maxPower, nLon, (k, c)×nLon, nLat, (k, c)×nLat |
+//! | 51… | SIP: for A, B, AP, BP: order (−1 = absent) then (order+1)² coefficients, `c[p*(order+1)+q]`; TPV: maxPower, nLon, (k, c)×nLon, nLat, (k, c)×nLat; TNX: for lngcor, latcor: 0 (absent) or 1 then type, xorder, yorder, xterms, xmin, xmax, ymin, ymax, nCoeff, coefficients; DSS: centre x, y, PPO3, PPO6, XPIXELSZ, YPIXELSZ, CNPIX1, CNPIX2, AMDX1…13, AMDY1…13 (the plate centre is CRVAL; CRPIX/CD are unused, CD = identity) |
 
-use super::distortion::{Distortion, Poly2, Sip, Tpv};
+use super::distortion::{Distortion, DssPlate, Poly2, Sip, Tnx, TnxSurface, Tpv, TNX_MAX_ORDER};
 use super::projection::{PvParams, PROJECTION_CODES};
 use super::sphere::EulerAngles;
 use super::{WcsError, WcsParams};
@@ -69,6 +69,35 @@ impl Reader<'_> {
         Ok(Some(Poly2 { order, c }))
     }
 
+    fn tnx_surface(&mut self) -> Result<Option<TnxSurface>, WcsError> {
+        if as_index(self.next()?, "TNX surface flag", 1)? == 0 {
+            return Ok(None);
+        }
+        let kind = as_index(self.next()?, "TNX surface type", 3)? as u8;
+        if kind == 0 {
+            return Err(err("TNX surface type must be 1, 2 or 3 but is 0"));
+        }
+        let xorder = as_index(self.next()?, "TNX xorder", TNX_MAX_ORDER)?;
+        let yorder = as_index(self.next()?, "TNX yorder", TNX_MAX_ORDER)?;
+        let xterms = as_index(self.next()?, "TNX xterms", 2)? as u8;
+        if xorder == 0 || yorder == 0 {
+            return Err(err("TNX orders must be positive"));
+        }
+        let (xmin, xmax, ymin, ymax) = (self.next()?, self.next()?, self.next()?, self.next()?);
+        let n = as_index(self.next()?, "TNX coefficient count", TNX_MAX_ORDER * TNX_MAX_ORDER)?;
+        let order = xorder.min(yorder);
+        let need = match xterms {
+            0 => xorder + yorder - 1,
+            1 => xorder * yorder,
+            _ => xorder * yorder - order * (order - 1) / 2,
+        };
+        if n < need {
+            return Err(err(format!("TNX surface needs {need} coefficients but has {n}")));
+        }
+        let coeff = (0..n).map(|_| self.next()).collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(TnxSurface { kind, xorder, yorder, xterms, xmin, xmax, ymin, ymax, coeff }))
+    }
+
     fn tpv_axis(&mut self) -> Result<Vec<(usize, f64)>, WcsError> {
         let n = as_index(self.next()?, "TPV term count", 40)?;
         (0..n).map(|_| Ok((as_index(self.next()?, "TPV term", 39)?, self.next()?))).collect()
@@ -99,7 +128,7 @@ pub fn parse(d: &[f64]) -> Result<WcsParams, WcsError> {
         return Err(err(format!("expected {} values but received {}", HEADER_LEN + len, d.len())));
     }
     let mut r = Reader { d: &d[..HEADER_LEN + len], at: HEADER_LEN };
-    let distortion = match as_index(d[2], "distortion kind", 2)? {
+    let distortion = match as_index(d[2], "distortion kind", 4)? {
         0 => Distortion::None,
         1 => {
             let a = r.poly()?.ok_or_else(|| err("SIP A is absent"))?;
@@ -108,11 +137,37 @@ pub fn parse(d: &[f64]) -> Result<WcsParams, WcsError> {
             let bp = r.poly()?;
             Distortion::Sip(Sip { a, b, ap, bp })
         }
-        _ => {
+        2 => {
             let max_power = as_index(r.next()?, "TPV max power", 7)?;
             let lon = r.tpv_axis()?;
             let lat = r.tpv_axis()?;
             Distortion::Tpv(Tpv { lon, lat, max_power })
+        }
+        3 => {
+            let lng = r.tnx_surface()?;
+            let lat = r.tnx_surface()?;
+            Distortion::Tnx(Tnx { lng, lat })
+        }
+        _ => {
+            let mut v = [0.0; 34];
+            for slot in v.iter_mut() {
+                *slot = r.next()?;
+            }
+            let mut amdx = [0.0; 13];
+            let mut amdy = [0.0; 13];
+            amdx.copy_from_slice(&v[8..21]);
+            amdy.copy_from_slice(&v[21..34]);
+            Distortion::Dss(DssPlate {
+                centre: [v[0], v[1]],
+                ppo3: v[2],
+                ppo6: v[3],
+                x_pixel_size: v[4],
+                y_pixel_size: v[5],
+                cnpix1: v[6],
+                cnpix2: v[7],
+                amdx,
+                amdy,
+            })
         }
     };
     if r.at != d.len() {

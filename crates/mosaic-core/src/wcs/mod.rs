@@ -25,7 +25,7 @@ pub mod zenithal;
 
 use std::fmt;
 
-pub use distortion::{Distortion, Poly2, Sip, Tpv};
+pub use distortion::{Distortion, DssPlate, Poly2, Sip, Tnx, TnxSurface, Tpv};
 pub use projection::{Projection, PvParams, PROJECTION_CODES};
 pub use sphere::EulerAngles;
 
@@ -77,7 +77,8 @@ pub struct WcsParams {
     pub cd: [f64; 4],
     /// CRVAL (lon, lat), degrees (informational: the rotation is in `euler`).
     pub crval: [f64; 2],
-    /// The resolved spherical rotation (CRVAL + LONPOLE/LATPOLE + fiducial point).
+    /// The resolved spherical rotation (CRVAL + LONPOLE/LATPOLE + fiducial point); build it with
+    /// [`EulerAngles::from_fiducial`] (the descriptor carries the TypeScript-resolved angles).
     pub euler: EulerAngles,
     /// SIP, TPV or none.
     pub distortion: Distortion,

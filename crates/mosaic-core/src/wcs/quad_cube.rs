@@ -201,7 +201,9 @@ fn csc_forward(a: f64, a2: f64, b2: f64, a4: f64, b4: f64, ab2: f64) -> f64 {
     f(a * (a2
         + a2co
             * (gstar
-                + b2 * (gamma * a2co + mm * a2 + b2co * (c00 + c10 * a2 + c01 * b2 + c11 * ab2 + c20 * a4 + c02 * b4))
+                + b2 * (gamma * a2co
+                    + mm * a2
+                    + b2co * (c00 + c10 * a2 + c01 * b2 + c11 * ab2 + c20 * a4 + c02 * b4))
                 + a2 * (omega1 - a2co * (d0 + d1 * a2)))))
 }
 

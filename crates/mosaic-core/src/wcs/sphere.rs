@@ -5,6 +5,7 @@
 //! and the same arithmetic order so both agree to rounding.
 
 use super::trig::sph::{acosd, asind, atan2d, cosd, fmod, multiple_of, sind};
+use super::WcsError;
 
 const TOL: f64 = 1e-10;
 
@@ -25,6 +26,142 @@ impl EulerAngles {
     /// Angles from the celestial pole of the native system (cos/sin computed exactly as in TS).
     pub fn new(lon_pole: f64, colat_pole: f64, phi_pole: f64) -> Self {
         EulerAngles { lon_pole, colat_pole, phi_pole, cos_colat: cosd(colat_pole), sin_colat: sind(colat_pole) }
+    }
+}
+
+fn wrap180(a: f64) -> f64 {
+    if a > 180.0 {
+        a - 360.0
+    } else if a < -180.0 {
+        a + 360.0
+    } else {
+        a
+    }
+}
+
+impl EulerAngles {
+    /// Resolves the rotation from the fiducial point (Paper II eqs. 8–10 and the LONPOLE/LATPOLE
+    /// rules of §2.4), a port of the TS `eulerFromFiducial`: `lon0, lat0` = CRVAL, `phi0, theta0`
+    /// = the projection's fiducial point, `lonpole`/`latpole` = the header values (None = default).
+    ///
+    /// # Errors
+    /// [`WcsError::Keyword`] when CRVAL/LONPOLE/LATPOLE admit no rotation.
+    pub fn from_fiducial(
+        lon0: f64,
+        lat0: f64,
+        phi0: f64,
+        theta0: f64,
+        lonpole: Option<f64>,
+        latpole: Option<f64>,
+    ) -> Result<Self, WcsError> {
+        let theta0 = if theta0.abs() > 90.0 {
+            if theta0 > 0.0 {
+                90.0
+            } else {
+                -90.0
+            }
+        } else {
+            theta0
+        };
+        let phip = match lonpole {
+            Some(v) if v != 999.0 => v,
+            _ => wrap180((if lat0 < theta0 { 180.0 } else { 0.0 }) + phi0),
+        };
+        let mut latp = latpole.unwrap_or(90.0);
+        let mut lngp;
+        if theta0 == 90.0 {
+            lngp = lon0;
+            latp = lat0;
+        } else {
+            let (slat0, clat0) = (sind(lat0), cosd(lat0));
+            let (sthe0, cthe0) = (sind(theta0), cosd(theta0));
+            let sphip;
+            let (mut u, mut v) = (0.0, 0.0);
+            let mut only_latpole = false;
+            if phip == phi0 {
+                sphip = 0.0;
+                u = theta0;
+                v = 90.0 - lat0;
+            } else {
+                sphip = sind(phip - phi0);
+                let cphip = cosd(phip - phi0);
+                let x = cthe0 * cphip;
+                let y = sthe0;
+                let z = (x * x + y * y).sqrt();
+                if z == 0.0 {
+                    if slat0 != 0.0 {
+                        return Err(WcsError::Keyword(
+                            "CRVAL: latitude 0 is required when |LONPOLE - phi0| = 90 and theta0 = 0".into(),
+                        ));
+                    }
+                    only_latpole = true;
+                    latp = latp.clamp(-90.0, 90.0);
+                } else {
+                    let mut slz = slat0 / z;
+                    if slz.abs() > 1.0 {
+                        if slz.abs() - 1.0 < TOL {
+                            slz = if slz > 0.0 { 1.0 } else { -1.0 };
+                        } else {
+                            return Err(WcsError::Keyword(format!(
+                                "LONPOLE: |CRVAL latitude| must be <= {:.3} for LONPOLE {phip} and this projection",
+                                asind(z)
+                            )));
+                        }
+                    }
+                    u = atan2d(y, x);
+                    v = acosd(slz);
+                }
+            }
+            if !only_latpole {
+                let latp1 = wrap180(u + v);
+                let latp2 = wrap180(u - v);
+                latp = if (latp - latp1).abs() < (latp - latp2).abs() {
+                    if latp1.abs() < 90.0 + TOL {
+                        latp1
+                    } else {
+                        latp2
+                    }
+                } else if latp2.abs() < 90.0 + TOL {
+                    latp2
+                } else {
+                    latp1
+                };
+                if latp.abs() < 90.0 + TOL {
+                    latp = latp.clamp(-90.0, 90.0);
+                }
+            }
+            let z = cosd(latp) * clat0;
+            if z.abs() < TOL {
+                lngp = if clat0.abs() < TOL {
+                    lon0
+                } else if latp > 0.0 {
+                    lon0 + phip - phi0 - 180.0
+                } else {
+                    lon0 - phip + phi0
+                };
+            } else {
+                let x = (sthe0 - sind(latp) * slat0) / z;
+                let y = (sphip * cthe0) / clat0;
+                lngp = lon0 - atan2d(y, x);
+            }
+            if lon0 >= 0.0 {
+                if lngp < 0.0 {
+                    lngp += 360.0;
+                } else if lngp > 360.0 {
+                    lngp -= 360.0;
+                }
+            } else if lngp > 0.0 {
+                lngp -= 360.0;
+            } else if lngp < -360.0 {
+                lngp += 360.0;
+            }
+        }
+        if latp.abs() > 90.0 + TOL {
+            return Err(WcsError::Keyword(
+                "LATPOLE: no valid celestial pole latitude for these CRVAL/LONPOLE values".into(),
+            ));
+        }
+        Ok(EulerAngles::new(lngp, 90.0 - latp, phip))
     }
 }
 

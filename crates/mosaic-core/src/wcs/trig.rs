@@ -166,7 +166,13 @@ pub mod sph {
     pub fn sind(deg: f64) -> f64 {
         if multiple_of(deg, 90.0) {
             let q = (((deg / 90.0) % 4.0) + 4.0) % 4.0;
-            return if q == 0.0 || q == 2.0 { 0.0 } else if q == 1.0 { 1.0 } else { -1.0 };
+            return if q == 0.0 || q == 2.0 {
+                0.0
+            } else if q == 1.0 {
+                1.0
+            } else {
+                -1.0
+            };
         }
         (deg * D2R).sin()
     }
@@ -175,7 +181,13 @@ pub mod sph {
     pub fn cosd(deg: f64) -> f64 {
         if multiple_of(deg, 90.0) {
             let q = (((deg / 90.0) % 4.0) + 4.0) % 4.0;
-            return if q == 1.0 || q == 3.0 { 0.0 } else if q == 0.0 { 1.0 } else { -1.0 };
+            return if q == 1.0 || q == 3.0 {
+                0.0
+            } else if q == 0.0 {
+                1.0
+            } else {
+                -1.0
+            };
         }
         (deg * D2R).cos()
     }

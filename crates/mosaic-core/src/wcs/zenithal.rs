@@ -31,7 +31,13 @@ fn nearer_pole(s: f64, t: f64) -> f64 {
 fn pick_root(s1: f64, s2: f64) -> f64 {
     let mut s = if s1 > s2 { s1 } else { s2 };
     if s > 1.0 {
-        s = if s - 1.0 < TOL { 1.0 } else if s1 < s2 { s1 } else { s2 };
+        s = if s - 1.0 < TOL {
+            1.0
+        } else if s1 < s2 {
+            s1
+        } else {
+            s2
+        };
     }
     if s < -1.0 && s + 1.0 > -TOL {
         s = -1.0;
