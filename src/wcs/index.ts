@@ -26,3 +26,14 @@ export {
 } from './geometry.js';
 export { pixToSkyLines, skyToPixLines, parsePairs, formatCoord } from './lines.js';
 export { makeProjection, PROJECTIONS, type Projection, type ProjectionParams, type ProjectionFactory } from './projections/index.js';
+export {
+  wcsDescriptor,
+  wcsDescriptorFromHeader,
+  nativeSupport,
+  nativePixToSky,
+  nativeSkyToPix,
+  mapPixels,
+  mapPixelsAsync,
+  type NativeSupport,
+  type MapPixelsOptions,
+} from './native.js';

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/fits/read.js';
 import { writeFits } from '../../src/fits/write.js';
@@ -79,7 +79,7 @@ describe('build on a simulated survey', () => {
     const injected = new Map(d.simulation.frames.map((f) => [f.fname, f.plane]));
     // correction − injected must be the same plane for every image (the model's one free plane).
     const delta = d.build.corrections!.map((c) => {
-      const p = injected.get(c.fname)!;
+      const p = injected.get(basename(c.fname))!;
       return { a: c.a - p.a, b: c.b - p.b, c: c.c - p.c };
     });
     const mean = (k: 'a' | 'b' | 'c') => delta.reduce((s, v) => s + v[k], 0) / delta.length;
@@ -98,7 +98,7 @@ describe('build on a simulated survey', () => {
     const err = d.build.corrections!.map((c, i) =>
       cornerMax({ a: delta[i].a - common.a, b: delta[i].b - common.b, c: delta[i].c - common.c }, c.box),
     );
-    const injectedSize = d.build.corrections!.map((c) => cornerMax(injected.get(c.fname)!, c.box));
+    const injectedSize = d.build.corrections!.map((c) => cornerMax(injected.get(basename(c.fname))!, c.box));
     console.log(
       `plane recovery: worst |correction − injected − common plane| over an image ${Math.max(...err).toFixed(3)} DN ` +
         `(injected planes reach ${Math.max(...injectedSize).toFixed(1)} DN; noise σ ${d.noiseSigma} DN)`,
