@@ -3,7 +3,7 @@
 // Never fails the install: without cargo, or when the build fails, it prints one line and
 // exits 0 — mosaic then runs on its TypeScript kernels. `--verbose` shows cargo's output.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,5 +38,8 @@ const built = join(targetDir, 'release', libName);
 if (!existsSync(built)) fallback(`${built} missing after build`);
 const dest = join(root, 'native', 'mosaic.node');
 mkdirSync(dirname(dest), { recursive: true });
-copyFileSync(built, dest);
+// Copy then rename: processes that have the old addon mapped keep a valid file.
+const tmp = `${dest}.${process.pid}.tmp`;
+copyFileSync(built, tmp);
+renameSync(tmp, dest);
 if (verbose) console.log(`mosaic: native addon built: ${dest}`);
