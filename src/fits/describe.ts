@@ -9,6 +9,7 @@ import { decompressImage } from './compressed.js';
 import { compressedImageHeader, isImageHdu, readPlainRows, withSource } from './read.js';
 import { scanHdus } from './structure.js';
 import type { HduType } from './types.js';
+import type { Header } from './header.js';
 
 /** Statistics as printed in JSON: min/max are null when no pixel is finite. */
 export interface JsonStatistics {
@@ -44,11 +45,17 @@ export interface FitsDescription {
 const BAND_BYTES = 16 << 20;
 
 /**
- * Describe every HDU of a FITS file (see {@link FitsDescription}).
+ * Describe every HDU of a FITS file (see {@link FitsDescription}). `isCelestial` decides the
+ * `celestial` flag; the default only checks for celestial CTYPE pairs or a DSS plate solution
+ * (the CLI passes a full WCS parse, so a bad projection code or a singular matrix counts as no WCS).
  * @example JSON.stringify(await describeFits('m17.fits'))
  * @throws MosaicError as `readFits` and `readImage`.
  */
-export async function describeFits(path: string): Promise<FitsDescription> {
+export async function describeFits(
+  path: string,
+  options: { isCelestial?: (header: Header) => boolean } = {},
+): Promise<FitsDescription> {
+  const isCelestial = options.isCelestial ?? hasCelestialWcs;
   return withSource(path, async (source) => {
     const hdus = await scanHdus(source, () => undefined);
     const out: FitsDescription = { file: path, hdus: [] };
@@ -77,7 +84,7 @@ export async function describeFits(path: string): Promise<FitsDescription> {
         index: hdu.index,
         bitpix: hdu.bitpix,
         shape: hdu.shape,
-        celestial: hasCelestialWcs(header),
+        celestial: isCelestial(header),
         stats: {
           finite: stats.finite,
           nan: stats.nan,

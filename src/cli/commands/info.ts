@@ -1,5 +1,6 @@
 /** `mosaic info FILE [--json]`: HDUs, shapes, WCS presence and pixel statistics of a FITS file. */
 import { describeFits, type ImageHduDescription } from '../../fits/describe.js';
+import { Wcs } from '../../wcs/wcs.js';
 import type { Command } from '../command.js';
 
 function isImage(h: object): h is ImageHduDescription {
@@ -14,7 +15,9 @@ export const infoCommand: Command = {
   async run(args, ctx) {
     const files = args.positionals.files as string[];
     const out = [];
-    for (const file of files) out.push(await describeFits(file));
+    // A WCS counts only when it really builds (valid projection, invertible matrix).
+    const isCelestial = (h: Parameters<typeof Wcs.tryFromHeader>[0]) => Wcs.tryFromHeader(h) !== undefined;
+    for (const file of files) out.push(await describeFits(file, { isCelestial }));
     if (ctx.json) {
       ctx.stdout.write((out.length === 1 ? JSON.stringify(out[0]) : JSON.stringify(out)) + '\n');
       return;
