@@ -13,7 +13,7 @@
 import { MosaicError } from '../errors.js';
 import { readImage } from '../fits/read.js';
 import { writeFits } from '../fits/write.js';
-import { areaFileName } from '../pipeline/build.js';
+import { writeImageAndArea } from '../fits/area-pair.js';
 import { readAreaFile } from './diff.js';
 import type { ProjectedImage } from './types.js';
 
@@ -75,7 +75,7 @@ export async function backgroundFile(inPath: string, outPath: string, plane: Bac
   const value = img.data instanceof Float64Array ? img.data : Float64Array.from(img.data);
   const out = subtractBackground({ x0: 0, y0: 0, width, height, value, area }, plane, { crpix1, crpix2 });
   const path = /\.fits$/i.test(outPath) ? outPath : `${outPath}.fits`;
-  await writeFits(path, { header: img.header, data: out.value, shape: [width, height] }, { bitpix: -64 });
-  if (!options.noAreas) await writeFits(areaFileName(path), { header: img.header, data: out.area, shape: [width, height] }, { bitpix: -64 });
+  if (options.noAreas) await writeFits(path, { header: img.header, data: out.value, shape: [width, height] }, { bitpix: -64 });
+  else await writeImageAndArea(path, { header: img.header, shape: [width, height], value: out.value, area: out.area });
   return path;
 }

@@ -18,8 +18,7 @@ import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import type { PixelArray } from '../fits/types.js';
 import { readImage } from '../fits/read.js';
-import { writeFits } from '../fits/write.js';
-import { areaFileName } from '../pipeline/build.js';
+import { areaFileName, writeImageAndArea } from '../fits/area-pair.js';
 import { placementFromHeader, projectedHeader, type ProjectedImage } from './types.js';
 
 /** A difference image on the mosaic grid (same placement conventions as ProjectedImage). */
@@ -175,8 +174,7 @@ export async function diffFiles(plusPath: string, minusPath: string, outPath: st
   const diff = await diffProjectedFiles(plusPath, minusPath, template, options);
   const header = projectedHeader(template, diff);
   const shape = [diff.width, diff.height];
-  await writeFits(outPath, { header, data: diff.value, shape }, { bitpix: -64 });
-  await writeFits(areaFileName(outPath), { header, data: diff.area, shape }, { bitpix: -64 });
+  await writeImageAndArea(outPath, { header, shape, value: diff.value, area: diff.area });
   return diff;
 }
 
