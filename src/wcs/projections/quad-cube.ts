@@ -13,7 +13,7 @@
  *
  * CSC is an approximation whose forward and inverse polynomials are not exact inverses
  * (round trip ≈ 1e-3 deg); WCSLIB evaluates it in single precision, which we reproduce
- * with Math.fround so that the results agree with WCSLIB.
+ * step by step with Math.fround so that the results are those of WCSLIB bit for bit.
  */
 import type { ProjectionFactory } from './types.js';
 import { assemble } from './common.js';
@@ -133,10 +133,13 @@ const GSTAR = f(1.37484847732), MM = f(0.004869491981), GAMMA = f(-0.13161671474
 const OMEGA1 = f(-0.159596235474), D0 = f(0.0759196200467), D1 = f(-0.0217762490699);
 const C00 = f(0.141189631152), C10 = f(0.0809701286525), C01 = f(-0.281528535557);
 const C11 = f(0.15384112876), C20 = f(-0.178251207466), C02 = f(0.106959469314);
+/** WCSLIB's underflow guard, the float nearest 1e-16. */
+const TINY = f(1e-16);
 
-// WCSLIB evaluates CSC in single precision; each operation is rounded with Math.fround.
-// (The forward transform still differs from libwcs by up to a few float ulps, ≈ 1e-5 deg, in some
-// points, apparently from a different operation order in the compiled library.)
+// WCSLIB evaluates CSC in single precision (C `float`, no fused multiply-add): every float
+// operation below is rounded with Math.fround, in C's left-to-right order. A double operation
+// followed by one rounding to float is exactly the float operation (53 ≥ 2·24 + 2 bits), so the
+// results are bit-identical to libwcs's, not merely close.
 
 /** CSC inverse distortion for one axis (u = this face coordinate, uu = u², vv = other²). */
 function cscInverse(u: number, uu: number, vv: number): number {
@@ -155,18 +158,23 @@ function hf(c: number, t: number, acc: number): number {
   return f(c + f(t * acc));
 }
 
-/** CSC forward distortion for one axis (a = this axis, b = the other; Paper II eq. 182). */
-function cscForward(a: number, a2: number, b2: number, a4: number, b4: number, ab2: number): number {
-  const a2co = f(1 - a2);
-  const b2co = f(1 - b2);
-  return f(
-    a *
-      (a2 +
-        a2co *
-          (GSTAR +
-            b2 * (GAMMA * a2co + MM * a2 + b2co * (C00 + C10 * a2 + C01 * b2 + C11 * ab2 + C20 * a4 + C02 * b4)) +
-            a2 * (OMEGA1 - a2co * (D0 + D1 * a2)))),
-  );
+/**
+ * CSC forward distortion for one axis (Paper II eq. 182): a = this axis's chi or psi, b = the other;
+ * a2 = a², a2co = 1 − a², a4 = a⁴ (or 0 when tiny), likewise for b; ab2 = a²b² (or 0 when tiny).
+ * Sums run left to right and every step is a float step, as in WCSLIB's cscs2x.
+ */
+function cscForward(
+  a: number, a2: number, a2co: number, a4: number, b2: number, b2co: number, b4: number, ab2: number,
+): number {
+  let poly = f(C00 + f(C10 * a2));
+  poly = f(poly + f(C01 * b2));
+  poly = f(poly + f(C11 * ab2));
+  poly = f(poly + f(C20 * a4));
+  poly = f(poly + f(C02 * b4));
+  const edge = f(f(f(GAMMA * a2co) + f(MM * a2)) + f(b2co * poly));
+  const centre = f(OMEGA1 - f(a2co * f(D0 + f(D1 * a2))));
+  const g = f(f(GSTAR + f(b2 * edge)) + f(a2 * centre));
+  return f(a * f(a2 + f(a2co * g)));
 }
 
 /** CSC: COBE quadrilateralized spherical cube, Paper II §5.6.2. No parameters. */
@@ -227,21 +235,25 @@ export const csc: ProjectionFactory = (params) =>
         const psi = f(eta / zeta);
         const chi2 = f(chi * chi);
         const psi2 = f(psi * psi);
+        const chi2co = f(1 - chi2);
+        const psi2co = f(1 - psi2);
         // Flush tiny terms to zero as WCSLIB does (avoids float underflow).
         const chipsi = f(Math.abs(f(chi * psi)));
-        const chi4 = chi2 > 1e-16 ? f(chi2 * chi2) : 0;
-        const psi4 = psi2 > 1e-16 ? f(psi2 * psi2) : 0;
-        const chi2psi2 = chipsi > 1e-16 ? f(chi2 * psi2) : 0;
-        let xf = cscForward(chi, chi2, psi2, chi4, psi4, chi2psi2);
-        let yf = cscForward(psi, psi2, chi2, psi4, chi4, chi2psi2);
+        const chi4 = chi2 > TINY ? f(chi2 * chi2) : 0;
+        const psi4 = psi2 > TINY ? f(psi2 * psi2) : 0;
+        const chi2psi2 = chipsi > TINY ? f(chi2 * psi2) : 0;
+        let xf = cscForward(chi, chi2, chi2co, chi4, psi2, psi2co, psi4, chi2psi2);
+        let yf = cscForward(psi, psi2, psi2co, psi4, chi2, chi2co, chi4, chi2psi2);
         if (Math.abs(xf) > 1 + tol || Math.abs(yf) > 1 + tol) {
           storeNaN(x, y, i);
           continue;
         }
         if (Math.abs(xf) > 1) xf = xf < 0 ? -1 : 1;
         if (Math.abs(yf) > 1) yf = yf < 0 ? -1 : 1;
-        x[i] = W0 * (xf + FACE_X[face]) - o.x0;
-        y[i] = W0 * (yf + FACE_Y[face]) - o.y0;
+        // The face offset is added in float too (WCSLIB's x0, y0 are float); only the scaling
+        // to degrees and the fiducial offset are double.
+        x[i] = W0 * f(xf + FACE_X[face]) - o.x0;
+        y[i] = W0 * f(yf + FACE_Y[face]) - o.y0;
       }
     },
   }));

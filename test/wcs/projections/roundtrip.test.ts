@@ -54,7 +54,9 @@ const CASES: Case[] = [
   { code: 'PCO', pv: {}, thetaMin: -89, thetaMax: 89 },
   { code: 'TSC', pv: {}, thetaMin: -89, thetaMax: 89 },
   // CSC's forward and inverse polynomials are only approximate inverses (Paper II §5.6.2):
-  // measured worst round trip 0.013 deg, same as WCSLIB, which both directions match above.
+  // libwcs 7.12's own closure is 0.0125° (sky → plane → sky) and 0.0133° (plane → sky → plane)
+  // on 400k random points, and ours is the same since both directions match libwcs (wcslib.test.ts);
+  // WCSLIB's tprj1 test allows 4e-2°.
   { code: 'CSC', pv: {}, thetaMin: -89, thetaMax: 89, tol: 0.02 },
   { code: 'QSC', pv: {}, thetaMin: -89, thetaMax: 89 },
   { code: 'HPX', pv: {}, thetaMin: -89, thetaMax: 89 },

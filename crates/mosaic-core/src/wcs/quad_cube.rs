@@ -161,86 +161,95 @@ pub fn tsc_from_native(phi: f64, th: f64, x0: f64, y0: f64) -> (f64, f64) {
     face_out(face, xi / zeta, eta / zeta, 1e-12, x0, y0)
 }
 
+/// Horner evaluation in `f32` of `c[0] + t·(c[1] + t·(c[2] + …))`, innermost first as WCSLIB.
 #[inline]
-fn f(v: f64) -> f64 {
-    v as f32 as f64
+fn horner_f32(c: &[f32], t: f32) -> f32 {
+    c.iter().rev().copied().reduce(|acc, ci| ci + t * acc).unwrap_or(0.0)
 }
 
-#[inline]
-fn hf(c: f64, t: f64, acc: f64) -> f64 {
-    f(c + f(t * acc))
+/// CSC inverse distortion for one axis (Paper II eq. 186, Table 12): `u` = this face coordinate,
+/// `uu` = u², `vv` = the other coordinate squared; `f32` throughout, as WCSLIB's cscx2s.
+fn csc_inverse(u: f32, uu: f32, vv: f32) -> f32 {
+    // P[j][i] multiplies uu^i·vv^j.
+    const P0: [f32; 7] =
+        [-0.27292696, -0.07629969, -0.22797056, 0.54852384, -0.62930065, 0.25795794, 0.02584375];
+    const P1: [f32; 6] = [-0.02819452, -0.01471565, 0.48051509, -1.74114454, 1.71547508, -0.53022337];
+    const P2: [f32; 5] = [0.27058160, -0.56800938, 0.30803317, 0.98938102, -0.83180469];
+    const P3: [f32; 4] = [-0.60441560, 1.50880086, -0.93678576, 0.08693841];
+    const P4: [f32; 3] = [0.93412077, -1.41601920, 0.33887446];
+    const P5: [f32; 2] = [-0.63915306, 0.52032238];
+    const P6: f32 = 0.14381585;
+    let z = [
+        horner_f32(&P0, uu),
+        horner_f32(&P1, uu),
+        horner_f32(&P2, uu),
+        horner_f32(&P3, uu),
+        horner_f32(&P4, uu),
+        horner_f32(&P5, uu),
+        P6,
+    ];
+    u + u * (1.0 - uu) * horner_f32(&z, vv)
 }
 
-fn csc_inverse(u: f64, uu: f64, vv: f64) -> f64 {
-    let p = |v: f64| f(v);
-    let (p00, p10, p20, p30, p40, p50, p60) =
-        (p(-0.27292696), p(-0.07629969), p(-0.22797056), p(0.54852384), p(-0.62930065), p(0.25795794), p(0.02584375));
-    let (p01, p11, p21, p31, p41, p51) =
-        (p(-0.02819452), p(-0.01471565), p(0.48051509), p(-1.74114454), p(1.71547508), p(-0.53022337));
-    let (p02, p12, p22, p32, p42) = (p(0.2705816), p(-0.56800938), p(0.30803317), p(0.98938102), p(-0.83180469));
-    let (p03, p13, p23, p33) = (p(-0.6044156), p(1.50880086), p(-0.93678576), p(0.08693841));
-    let (p04, p14, p24) = (p(0.93412077), p(-1.4160192), p(0.33887446));
-    let (p05, p15, p06) = (p(-0.63915306), p(0.52032238), p(0.14381585));
-    let z0 = hf(p00, uu, hf(p10, uu, hf(p20, uu, hf(p30, uu, hf(p40, uu, hf(p50, uu, p60))))));
-    let z1 = hf(p01, uu, hf(p11, uu, hf(p21, uu, hf(p31, uu, hf(p41, uu, p51)))));
-    let z2 = hf(p02, uu, hf(p12, uu, hf(p22, uu, hf(p32, uu, p42))));
-    let z3 = hf(p03, uu, hf(p13, uu, hf(p23, uu, p33)));
-    let z4 = hf(p04, uu, hf(p14, uu, p24));
-    let z5 = hf(p05, uu, p15);
-    let c = hf(z0, vv, hf(z1, vv, hf(z2, vv, hf(z3, vv, hf(z4, vv, hf(z5, vv, p06))))));
-    f(u + f(f(u * f(1.0 - uu)) * c))
-}
-
-fn csc_forward(a: f64, a2: f64, b2: f64, a4: f64, b4: f64, ab2: f64) -> f64 {
-    let (gstar, mm, gamma) = (f(1.37484847732), f(0.004869491981), f(-0.13161671474));
-    let (omega1, d0, d1) = (f(-0.159596235474), f(0.0759196200467), f(-0.0217762490699));
-    let (c00, c10, c01) = (f(0.141189631152), f(0.0809701286525), f(-0.281528535557));
-    let (c11, c20, c02) = (f(0.15384112876), f(-0.178251207466), f(0.106959469314));
-    let a2co = f(1.0 - a2);
-    let b2co = f(1.0 - b2);
-    f(a * (a2
-        + a2co
-            * (gstar
-                + b2 * (gamma * a2co
-                    + mm * a2
-                    + b2co * (c00 + c10 * a2 + c01 * b2 + c11 * ab2 + c20 * a4 + c02 * b4))
-                + a2 * (omega1 - a2co * (d0 + d1 * a2)))))
+/// CSC forward distortion for one axis (Paper II eq. 182): `a` = this axis's chi or psi, `b` the
+/// other; `a2co` = 1 − a², `a4` = a⁴ (or 0 when tiny), likewise for `b`; `ab2` = a²b² (or 0).
+/// Native `f32` arithmetic in C's left-to-right order, as WCSLIB's cscs2x (Rust never fuses
+/// multiply-adds on its own, so this is bit-identical to libwcs).
+#[allow(clippy::too_many_arguments)]
+fn csc_forward(a: f32, a2: f32, a2co: f32, a4: f32, b2: f32, b2co: f32, b4: f32, ab2: f32) -> f32 {
+    const GSTAR: f32 = 1.37484847732;
+    const MM: f32 = 0.004869491981;
+    const GAMMA: f32 = -0.13161671474;
+    const OMEGA1: f32 = -0.159596235474;
+    const D0: f32 = 0.0759196200467;
+    const D1: f32 = -0.0217762490699;
+    const C00: f32 = 0.141189631152;
+    const C10: f32 = 0.0809701286525;
+    const C01: f32 = -0.281528535557;
+    const C11: f32 = 0.15384112876;
+    const C20: f32 = -0.178251207466;
+    const C02: f32 = 0.106959469314;
+    let poly = C00 + C10 * a2 + C01 * b2 + C11 * ab2 + C20 * a4 + C02 * b4;
+    let edge = GAMMA * a2co + MM * a2 + b2co * poly;
+    let centre = OMEGA1 - a2co * (D0 + D1 * a2);
+    a * (a2 + a2co * (GSTAR + b2 * edge + a2 * centre))
 }
 
 /// CSC: COBE quadrilateralized spherical cube.
 pub fn csc_to_native(x: f64, y: f64, x0: f64, y0: f64) -> (f64, f64) {
-    let mut xf = f((x + x0) * W1);
-    let mut yf = f((y + y0) * W1);
-    if off_cube(xf, yf) {
+    let mut xf = ((x + x0) * W1) as f32;
+    let mut yf = ((y + y0) * W1) as f32;
+    if off_cube(f64::from(xf), f64::from(yf)) {
         return OFF;
     }
     if xf < -1.0 {
-        xf = f(xf + 8.0);
+        xf += 8.0;
     }
     let face;
     if xf > 5.0 {
         face = 4;
-        xf = f(xf - 6.0);
+        xf -= 6.0;
     } else if xf > 3.0 {
         face = 3;
-        xf = f(xf - 4.0);
+        xf -= 4.0;
     } else if xf > 1.0 {
         face = 2;
-        xf = f(xf - 2.0);
+        xf -= 2.0;
     } else if yf > 1.0 {
         face = 0;
-        yf = f(yf - 2.0);
+        yf -= 2.0;
     } else if yf < -1.0 {
         face = 5;
-        yf = f(yf + 2.0);
+        yf += 2.0;
     } else {
         face = 1;
     }
-    let xx = f(xf * xf);
-    let yy = f(yf * yf);
-    let chi = csc_inverse(xf, xx, yy);
-    let psi = csc_inverse(yf, yy, xx);
-    let t = 1.0 / (f(f(chi * chi) + f(psi * psi)) + 1.0).sqrt();
+    let xx = xf * xf;
+    let yy = yf * yf;
+    let chi32 = csc_inverse(xf, xx, yy);
+    let psi32 = csc_inverse(yf, yy, xx);
+    let t = 1.0 / (f64::from(chi32 * chi32 + psi32 * psi32) + 1.0).sqrt();
+    let (chi, psi) = (f64::from(chi32), f64::from(psi32));
     let (l, m, n);
     match face {
         1 => {
@@ -284,17 +293,35 @@ pub fn csc_from_native(phi: f64, th: f64, x0: f64, y0: f64) -> (f64, f64) {
     let n = sind(th);
     let face = face_of(l, m, n);
     let (zeta, xi, eta) = face_coords(face, l, m, n);
-    let chi = f(xi / zeta);
-    let psi = f(eta / zeta);
-    let chi2 = f(chi * chi);
-    let psi2 = f(psi * psi);
-    let chipsi = f(f(chi * psi).abs());
-    let chi4 = if chi2 > 1e-16 { f(chi2 * chi2) } else { 0.0 };
-    let psi4 = if psi2 > 1e-16 { f(psi2 * psi2) } else { 0.0 };
-    let chi2psi2 = if chipsi > 1e-16 { f(chi2 * psi2) } else { 0.0 };
-    let xf = csc_forward(chi, chi2, psi2, chi4, psi4, chi2psi2);
-    let yf = csc_forward(psi, psi2, chi2, psi4, chi4, chi2psi2);
-    face_out(face, xf, yf, 1e-7, x0, y0)
+    let chi = (xi / zeta) as f32;
+    let psi = (eta / zeta) as f32;
+    let chi2 = chi * chi;
+    let psi2 = psi * psi;
+    let (chi2co, psi2co) = (1.0 - chi2, 1.0 - psi2);
+    // Flush tiny terms to zero as WCSLIB does (avoids float underflow).
+    const TINY: f32 = 1e-16;
+    let chipsi = (chi * psi).abs();
+    let chi4 = if chi2 > TINY { chi2 * chi2 } else { 0.0 };
+    let psi4 = if psi2 > TINY { psi2 * psi2 } else { 0.0 };
+    let chi2psi2 = if chipsi > TINY { chi2 * psi2 } else { 0.0 };
+    let mut xf = csc_forward(chi, chi2, chi2co, chi4, psi2, psi2co, psi4, chi2psi2);
+    let mut yf = csc_forward(psi, psi2, psi2co, psi4, chi2, chi2co, chi4, chi2psi2);
+    let tol = 1e-7;
+    if f64::from(xf.abs()) > 1.0 + tol || f64::from(yf.abs()) > 1.0 + tol {
+        return OFF;
+    }
+    if xf.abs() > 1.0 {
+        xf = xf.signum();
+    }
+    if yf.abs() > 1.0 {
+        yf = yf.signum();
+    }
+    // The face offset is added in f32 too (WCSLIB's x0, y0 are float); only the scaling to
+    // degrees and the fiducial offset are f64.
+    (
+        W0 * f64::from(xf + FACE_X[face] as f32) - x0,
+        W0 * f64::from(yf + FACE_Y[face] as f32) - y0,
+    )
 }
 
 const SQRT2INV: f64 = std::f64::consts::FRAC_1_SQRT_2;
