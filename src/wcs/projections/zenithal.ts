@@ -616,7 +616,8 @@ export const air: ProjectionFactory = (params) => {
   const smallXi = 1e-4;
   const smallR = w2 * smallXi;
   const w6 = R2D / w2;
-  const tol = 1e-12;
+  // Tighter than wcslib's 1e-12 so pixel round trips close to 1e-9 px on coarse grids.
+  const tol = 1e-15;
   const radius = (cosxi: number): number => {
     const tanxi = Math.sqrt(1 - cosxi * cosxi) / cosxi;
     return -(Math.log(cosxi) / tanxi + w1 * tanxi);
@@ -663,7 +664,8 @@ export const air: ProjectionFactory = (params) => {
             x2 = cosxi;
           }
         }
-        if (k === 100) return NaN;
+        // Converged to rounding (the bracket has collapsed) counts as converged.
+        if (k === 100 && Math.abs(x2 - x1) > 1e-14) return NaN;
         xi = acosd(cosxi);
       }
       return 90 - 2 * xi;

@@ -33,8 +33,8 @@ const CASES: Case[] = [
   { code: 'ZPN', pv: { 0: 0, 1: 1, 2: 0, 3: -0.2 }, thetaMin: 20, thetaMax: 90 },
   { code: 'ZEA', pv: {}, thetaMin: -89, thetaMax: 90 },
   // WCSLIB's AIR solver stops at 1e-12 in R/(2·r0), i.e. ≈1e-10 deg.
-  { code: 'AIR', pv: {}, thetaMin: -80, thetaMax: 90, tol: 5e-10 },
-  { code: 'AIR', pv: { 1: 45 }, thetaMin: -80, thetaMax: 90, tol: 5e-10 },
+  { code: 'AIR', pv: {}, thetaMin: -80, thetaMax: 90, tol: 1e-10 },
+  { code: 'AIR', pv: { 1: 45 }, thetaMin: -80, thetaMax: 90, tol: 1e-10 },
   { code: 'CYP', pv: {}, thetaMin: -85, thetaMax: 85 },
   { code: 'CYP', pv: { 1: 0.5, 2: 0.8 }, thetaMin: -85, thetaMax: 85 },
   { code: 'CEA', pv: { 1: 0.5 }, thetaMin: -89, thetaMax: 89 },

@@ -560,6 +560,8 @@ impl Air {
     }
 
     fn theta_of_r(&self, rr: f64) -> f64 {
+        // Tighter than wcslib's 1e-12 so pixel round trips close to 1e-9 px on coarse grids.
+        const AIR_TOL: f64 = 1e-15;
         let w0 = 2.0 * R0;
         let r = rr / w0;
         let xi;
@@ -590,13 +592,13 @@ impl Air {
                 cosxi = x2 - lambda * (x2 - x1);
                 let rt = self.radius(cosxi);
                 if rt < r {
-                    if r - rt < 1e-12 {
+                    if r - rt < AIR_TOL {
                         break;
                     }
                     r1 = rt;
                     x1 = cosxi;
                 } else {
-                    if rt - r < 1e-12 {
+                    if rt - r < AIR_TOL {
                         break;
                     }
                     r2 = rt;
@@ -604,7 +606,8 @@ impl Air {
                 }
                 k += 1;
             }
-            if k == 100 {
+            // Converged to rounding (the bracket has collapsed) counts as converged.
+            if k == 100 && (x2 - x1).abs() > 1e-14 {
                 return f64::NAN;
             }
             xi = acosd(cosxi);
