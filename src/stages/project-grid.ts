@@ -14,24 +14,15 @@
  *    whose corners are all mapped exactly;
  * 3. the accepted cells are filled by biquadratic interpolation.
  * Biquadratic rather than SWarp's bilinear: its error is third order in the cell size, so
- * distorted (SIP) inputs stay on a coarse grid, and the output pixels' solid angles, computed
- * from the interpolated unit sky vectors of the corners, keep ~1e-12 relative accuracy
- * (bilinear vectors give a constant area per cell, wrong by ~1e-6 on a wide TAN template).
+ * distorted (SIP) inputs stay on a coarse grid instead of being refined to exact.
  */
 
 /**
  * Exact mapping of a batch of corners: for k < n, corner (ci[k], cj[k]) (0-based corner
  * indices in the box) → input pixel position (0-based) in inX[k], inY[k] (NaN when off a
- * projection), and the unit vector of the corner's sky position in unit[3k … 3k+2].
+ * projection).
  */
-export type ExactCornerMap = (
-  ci: Float64Array,
-  cj: Float64Array,
-  n: number,
-  inX: Float64Array,
-  inY: Float64Array,
-  unit: Float64Array,
-) => void;
+export type ExactCornerMap = (ci: Float64Array, cj: Float64Array, n: number, inX: Float64Array, inY: Float64Array) => void;
 
 /** Options of {@link interpolateCorners}. */
 export interface CornerGridOptions {
@@ -46,8 +37,6 @@ export interface CornerGrid {
   /** Input 0-based x of corner (i, j) at index i + cw·j. */
   cornerX: Float64Array;
   cornerY: Float64Array;
-  /** Unit sky vector of corner (i, j) at 3·(i + cw·j). */
-  unit: Float64Array;
   /** Corners mapped with the exact transform (nodes, checks and refined cells). */
   exactCount: number;
 }
@@ -69,10 +58,9 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
   const total = cw * ch;
   const cornerX = new Float64Array(total);
   const cornerY = new Float64Array(total);
-  const unit = new Float64Array(3 * total);
   // 0 = not mapped, 1 = queued for the next exact batch, 2 = exact.
   const state = new Uint8Array(total);
-  const batch = new Batch(exact, cornerX, cornerY, unit, state);
+  const batch = new Batch(exact, cornerX, cornerY, state);
 
   // Grid nodes: every `step` corners plus the last row/column.
   const nodesI = gridLines(cw, step);
@@ -86,7 +74,7 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
     for (let a = 0; a + 1 < nodesI.length; a++) cells.push(nodesI[a], nodesJ[b], nodesI[a + 1], nodesJ[b + 1]);
   const wi = new Float64Array(3 * (step + 1));
   const wj = new Float64Array(3);
-  const rowNodes = new Float64Array(15);
+  const accepted: CellGeometry[] = [];
   while (cells.length > 0) {
     // Map the nodes and check points of every cell at this level in one batch.
     for (let c = 0; c < cells.length; c += 4) {
@@ -111,7 +99,7 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
         }
       }
       if (ok) {
-        fillCell(g, cw, cornerX, cornerY, unit, state, wi, wj, rowNodes);
+        accepted.push(g);
         continue;
       }
       // Split into quadrants (halves where a side is one corner wide): their corners are
@@ -122,14 +110,15 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
     }
     cells = next;
   }
-  return { cornerX, cornerY, unit, exactCount: batch.count };
+  fillAccepted(accepted, cw, ch, cornerX, cornerY, state);
+  return { cornerX, cornerY, exactCount: batch.count };
 }
 
-/** 0, step, 2·step, …, n − 1 (always including both ends). */
-function gridLines(n: number, step: number): number[] {
+/** 0, step, 2·step, …, n − 1 (always including both ends; [0] when n = 1). */
+export function gridLines(n: number, step: number): number[] {
   const lines: number[] = [];
   for (let k = 0; k < n - 1; k += step) lines.push(k);
-  lines.push(n - 1);
+  if (lines[lines.length - 1] !== n - 1) lines.push(n - 1);
   return lines;
 }
 
@@ -199,61 +188,70 @@ function interpolate(arr: Float64Array, g: CellGeometry, wi: Float64Array, oi: n
 }
 
 /**
- * Fill the corners of an accepted cell that were not mapped exactly. Separable: per row,
- * the column nodes are first interpolated along j (15 values: x, y and the unit vector at
- * up to 3 node columns), then each corner costs 3 multiply-adds per quantity.
+ * Fill the corners of the accepted cells that were not mapped exactly, one corner row at a
+ * time across all cells (row-major, so the output arrays are written as a stream rather than
+ * cell by cell, which cost more in cache misses). Separable: per row and cell, the node
+ * columns are first interpolated along j (x and y at up to 3 columns), then each corner
+ * costs 3 multiply-adds per coordinate. Column weights are shared by all
+ * cells of the same shape.
  */
-function fillCell(
-  g: CellGeometry,
+function fillAccepted(
+  cells: CellGeometry[],
   cw: number,
+  ch: number,
   x: Float64Array,
   y: Float64Array,
-  unit: Float64Array,
   state: Uint8Array,
-  wi: Float64Array,
-  wj: Float64Array,
-  rowNodes: Float64Array,
 ): void {
-  const { i0, i1, ni, nj } = g;
-  for (let i = i0; i <= i1; i++) lagrange(ni, i, wi, 3 * (i - i0));
-  rowNodes.fill(0);
-  for (let j = g.j0; j <= g.j1; j++) {
-    lagrange(nj, j, wj, 0);
-    // rowNodes[3c + p]: quantity c (x, y, ux, uy, uz) interpolated along j at node column p.
-    for (let p = 0; p < ni.length; p++) {
-      let sx = 0;
-      let sy = 0;
-      let su = 0;
-      let sv = 0;
-      let sw = 0;
-      for (let q = 0; q < nj.length; q++) {
-        const k = ni[p] + cw * nj[q];
-        const w = wj[q];
-        sx += w * x[k];
-        sy += w * y[k];
-        su += w * unit[3 * k];
-        sv += w * unit[3 * k + 1];
-        sw += w * unit[3 * k + 2];
-      }
-      rowNodes[p] = sx;
-      rowNodes[3 + p] = sy;
-      rowNodes[6 + p] = su;
-      rowNodes[9 + p] = sv;
-      rowNodes[12 + p] = sw;
+  const weights = new Map<string, Float64Array>();
+  const colWeights = cells.map((g) => {
+    const key = `${g.i1 - g.i0}:${g.ni.length === 3 ? g.ni[1] - g.i0 : -1}`;
+    let w = weights.get(key);
+    if (!w) {
+      w = new Float64Array(3 * (g.i1 - g.i0 + 1));
+      for (let i = g.i0; i <= g.i1; i++) lagrange(g.ni, i, w, 3 * (i - g.i0));
+      weights.set(key, w);
     }
+    return w;
+  });
+  // Cells by corner row, in the order they were accepted (row-major within a level).
+  const starts = new Int32Array(ch + 1);
+  for (const g of cells) for (let j = g.j0; j <= g.j1; j++) starts[j + 1]++;
+  for (let j = 0; j < ch; j++) starts[j + 1] += starts[j];
+  const byRow = new Int32Array(starts[ch]);
+  const fill = starts.slice(0, ch);
+  cells.forEach((g, c) => {
+    for (let j = g.j0; j <= g.j1; j++) byRow[fill[j]++] = c;
+  });
+  const wj = new Float64Array(3);
+  const n = new Float64Array(6); // n[p], n[3 + p]: x and y at node column p
+  for (let j = 0; j < ch; j++) {
     const row = cw * j;
-    for (let i = i0; i <= i1; i++) {
-      const k = row + i;
-      if (state[k] === 2) continue;
-      const o = 3 * (i - i0);
-      const w0 = wi[o];
-      const w1 = wi[o + 1];
-      const w2 = wi[o + 2]; // 0 (with rowNodes 0) when the cell has two node columns
-      x[k] = w0 * rowNodes[0] + w1 * rowNodes[1] + w2 * rowNodes[2];
-      y[k] = w0 * rowNodes[3] + w1 * rowNodes[4] + w2 * rowNodes[5];
-      unit[3 * k] = w0 * rowNodes[6] + w1 * rowNodes[7] + w2 * rowNodes[8];
-      unit[3 * k + 1] = w0 * rowNodes[9] + w1 * rowNodes[10] + w2 * rowNodes[11];
-      unit[3 * k + 2] = w0 * rowNodes[12] + w1 * rowNodes[13] + w2 * rowNodes[14];
+    for (let e = starts[j]; e < starts[j + 1]; e++) {
+      const c = byRow[e];
+      const g = cells[c];
+      const wi = colWeights[c];
+      const { i0, i1, ni, nj } = g;
+      lagrange(nj, j, wj, 0);
+      n.fill(0);
+      for (let p = 0; p < ni.length; p++) {
+        for (let q = 0; q < nj.length; q++) {
+          const k = ni[p] + cw * nj[q];
+          const w = wj[q];
+          n[p] += w * x[k];
+          n[3 + p] += w * y[k];
+        }
+      }
+      for (let i = i0; i <= i1; i++) {
+        const k = row + i;
+        if (state[k] === 2) continue;
+        const o = 3 * (i - i0);
+        const w0 = wi[o];
+        const w1 = wi[o + 1];
+        const w2 = wi[o + 2]; // 0 (with n[…2] = 0) when the cell has two node columns
+        x[k] = w0 * n[0] + w1 * n[1] + w2 * n[2];
+        y[k] = w0 * n[3] + w1 * n[4] + w2 * n[5];
+      }
     }
   }
 }
@@ -266,7 +264,6 @@ class Batch {
     private readonly exact: ExactCornerMap,
     private readonly x: Float64Array,
     private readonly y: Float64Array,
-    private readonly unit: Float64Array,
     private readonly state: Uint8Array,
   ) {}
 
@@ -290,15 +287,11 @@ class Batch {
     }
     const bx = new Float64Array(n);
     const by = new Float64Array(n);
-    const bu = new Float64Array(3 * n);
-    this.exact(ci, cj, n, bx, by, bu);
+    this.exact(ci, cj, n, bx, by);
     for (let m = 0; m < n; m++) {
       const k = this.idx[m];
       this.x[k] = bx[m];
       this.y[k] = by[m];
-      this.unit[3 * k] = bu[3 * m];
-      this.unit[3 * k + 1] = bu[3 * m + 1];
-      this.unit[3 * k + 2] = bu[3 * m + 2];
       this.state[k] = 2;
     }
     this.count += n;
