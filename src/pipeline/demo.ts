@@ -145,7 +145,7 @@ export async function demo(opts: DemoOptions = {}): Promise<DemoResult> {
     warn(`no PNG preview: ${err instanceof Error ? err.message : String(err)}`);
   }
   const template = await readTemplate(templatePath, 'demo');
-  const truth = await readImage(simulation.truthFile);
+  const truth = await readImage(simulation.truthFile!); // the demo always writes the truth image
   const truthGrid = { width: truth.shape[0], height: truth.shape[1], value: truth.data };
   const measure = async (path: string) => {
     const m = await readImage(path);

@@ -53,7 +53,8 @@ export interface TruthFrame {
 export interface SimulateResult {
   /** Paths of the frames written (in DIR/raw). */
   files: string[];
-  truthFile: string;
+  /** The noiseless truth on the mosaic grid; undefined with `skipTruthImage`. */
+  truthFile: string | undefined;
   truthHeader: Header;
   truthJson: string;
   frames: TruthFrame[];
@@ -142,5 +143,5 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     frames,
   };
   await writeFileAtomic(truthJson, JSON.stringify(json, null, 2) + '\n', 'simulate');
-  return { files, truthFile, truthHeader, truthJson, frames, naxis1: truth.naxis1, naxis2: truth.naxis2 };
+  return { files, truthFile: opts.skipTruthImage ? undefined : truthFile, truthHeader, truthJson, frames, naxis1: truth.naxis1, naxis2: truth.naxis2 };
 }

@@ -138,7 +138,7 @@ describe('simulate (small preset)', () => {
   it('a frame minus its plane agrees with the truth sampled at the same sky positions', async () => {
     const truth = JSON.parse(await readFile(join(dirA, 'truth.json'), 'utf8'));
     const img = await readImage(sim.files[2]);
-    const t = await readImage(sim.truthFile);
+    const t = await readImage(sim.truthFile!);
     const fw = Wcs.fromHeader(img.header), tw = Wcs.fromHeader(sim.truthHeader);
     const crpix1 = sim.truthHeader.number('CRPIX1')!, crpix2 = sim.truthHeader.number('CRPIX2')!;
     const { a, b, c } = truth.frames[2].plane;
