@@ -2,27 +2,32 @@
  * Global background model: one correction plane per image from the planes fitted to the
  * pairwise difference images, solved all at once.
  *
- * Montage's mBgModel (Caltech-IPAC/Montage `MontageLib/BgModel/montageBgModel.c`) relaxes the
- * corrections one image at a time (half-steps, thousands of sweeps) against the fitted
- * planes integrated over each overlap's bounding box. Here the same least-squares problem is
- * solved directly:
+ * Montage's mBgModel (Caltech-IPAC/Montage `MontageLib/BgModel/montageBgModel.c`, v6.0)
+ * relaxes the corrections by Jacobi sweeps: every image in turn solves for the plane that
+ * best matches all its neighbours' fitted difference planes integrated over the overlaps
+ * (as they stand at the start of the sweep), takes half of it, and then all fits are
+ * updated; 2500 level-only sweeps come first, then 7500 sweeps of full planes. That
+ * iteration converges to the least-squares problem solved here directly:
  *
  *   minimise  Σ_pairs w_k Σ_{pixels of overlap k} [ (P_plus − P_minus)(x, y) − F_k(x, y) ]²
  *
  * over the planes P_i(x, y) = a_i·x + b_i·y + c_i, where F_k is the plane fitted to
  * plus − minus. The inner sum only needs the pixel moments of the overlap (n, Σx, Σy, Σx²,
- * Σxy, Σy²), so setting up is O(images + pairs). Weights: w_k = 1 / (rms_k² + floor²): each
- * overlap pixel counts as one measurement with the noise of its fit (a sliver has few pixels
- * and so little weight, without a cut-off); the floor (a tenth of the median rms) keeps
- * pairs of identical pixels (rms ≈ 0) from dominating by many orders of magnitude.
+ * Σxy, Σy²), so setting up is O(images + pairs). Weights: by default w_k = 1, Montage's
+ * choice (every overlap pixel counts once, so a sliver has little weight); optionally the
+ * inverse variance 1 / (rms_k² + floor²).
  *
- * Gauge: adding one plane to every image of a connected group changes no difference, so the
- * solution is fixed by requiring the **mean correction plane of each connected group to be
- * zero** (Σ_i P_i = 0). This is where Montage's symmetric relaxation ends up too (its
- * corrections start at zero and every pair update is applied with opposite signs; on the
- * two-night 2MASS set the mean of its c values is 0.04 DN for corrections of ±23–32 DN),
- * it is independent of the pixel origin, and it does not favour any image. Images with no
- * usable pair get a zero correction.
+ * Gauge: adding one plane to every image of a connected group changes no difference, and
+ * the data say nothing about it; but it tilts the whole mosaic, so it is fixed exactly
+ * where Montage's relaxation leaves it. With D_i the moment matrix of all of image i's
+ * overlaps, each level sweep conserves Σ_i n_i·c_i (= 0, the start) and each plane sweep
+ * conserves Σ_i D_i·P_i (its steps are D_i⁻¹ times residuals that sum to zero over the
+ * images). So Montage ends at the level-only solution L with Σ n_i·c_i = 0, then at the
+ * plane solution P with Σ_i D_i·P_i = Σ_i D_i·L_i, per connected group. The same two
+ * solves are done here, which makes the result independent of image order and of the pixel
+ * origin (Σ_i D_i·P_i pairs every global plane with P through integrals over the overlaps).
+ * On the 2MASS sets this reproduces Montage's corrections.tbl to 0.02 DN over every image.
+ * Images with no usable pair get a zero correction.
  *
  * Coordinates: x, y are whatever the fits use; for Montage tables they are mosaic pixel
  * offsets x = (0-based mosaic column) − CRPIX1, y = (0-based mosaic row) − CRPIX2 of the
@@ -58,7 +63,12 @@ export interface BackgroundModelOptions {
   levelOnly?: boolean;
   /** Pairs with fewer pixels are ignored. Default 3 (1 with levelOnly). */
   minPixels?: number;
-  /** rms floor as a fraction of the median rms of the usable pairs. Default 0.1. */
+  /**
+   * Weight of each overlap pixel: `area` (1, as Montage) or `inverse-variance`
+   * (1 / (rms² + floor²) of its pair). Default `area`.
+   */
+  weighting?: 'area' | 'inverse-variance';
+  /** With `inverse-variance`: the rms floor as a fraction of the median rms of the usable pairs. Default 0.1. */
   rmsFloorFraction?: number;
   /** `dense` (Cholesky), `cg` (preconditioned conjugate gradient) or `auto` (dense up to 600 unknowns). Default `auto`. */
   method?: 'auto' | 'dense' | 'cg';
@@ -152,7 +162,8 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
   // Weights per pixel.
   const medRms = median(usable.map((p) => p.rms));
   const floor = medRms > 0 ? (options.rmsFloorFraction ?? 0.1) * medRms : 1;
-  const weight = pairs.map((p, i) => (used[i] ? 1 / (p.rms * p.rms + floor * floor) : 0));
+  const inverseVariance = options.weighting === 'inverse-variance';
+  const weight = pairs.map((p, i) => (!used[i] ? 0 : inverseVariance ? 1 / (p.rms * p.rms + floor * floor) : 1));
 
   // Centre and scale coordinates for conditioning.
   let wn = 0;
@@ -182,28 +193,100 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
     if (!roots.has(r)) roots.set(r, roots.size);
     return roots.get(r)!;
   });
+  const nGroups = roots.size;
 
-  // Assemble the block diagonal (for the preconditioner / dense matrix) and the right-hand side.
+  // The pairs in scaled coordinates.
+  const scaled = pairs.flatMap((p, idx) =>
+    used[idx] ? [{ plus: p.plus, minus: p.minus, w: weight[idx], m: scaleMoments(p.moments, x0, y0, s), f: { a: p.a * s, b: p.b * s, c: p.c + p.a * x0 + p.b * y0 } }] : [],
+  );
+  const method = options.method === 'dense' || options.method === 'cg' ? options.method : nImages * k <= 600 ? 'dense' : 'cg';
+  let iterations = 0;
+
+  // Montage's level sweeps: the level-only solution with Σ n_i·c_i = 0 per group.
+  const level = solveNormalEquations(nImages, scaled.map((q) => ({ ...q, ...pairSystem(q.m, q.f, true) })), 1, method);
+  iterations += level.iterations;
+  const levels = level.x;
+  const nSum = new Float64Array(nGroups);
+  const ncSum = new Float64Array(nGroups);
+  for (let i = 0; i < nImages; i++) {
+    nSum[group[i]] += level.diag[i];
+    ncSum[group[i]] += level.diag[i] * levels[i];
+  }
+  for (let i = 0; i < nImages; i++) if (nSum[group[i]] > 0) levels[i] -= ncSum[group[i]] / nSum[group[i]];
+
+  let x = levels;
+  if (!levelOnly) {
+    // Montage's plane sweeps: the full solution with Σ_i D_i·P_i = Σ_i D_i·L_i per group.
+    const full = solveNormalEquations(nImages, scaled.map((q) => ({ ...q, ...pairSystem(q.m, q.f, false) })), 3, method);
+    iterations += full.iterations;
+    x = full.x;
+    const dSum = new Float64Array(nGroups * 9);
+    const rhs = new Float64Array(nGroups * 3);
+    for (let i = 0; i < nImages; i++) {
+      const D = full.diag.subarray(i * 9, i * 9 + 9);
+      const g = group[i];
+      for (let r = 0; r < 3; r++) {
+        rhs[g * 3 + r] += D[r * 3 + 2] * levels[i];
+        for (let c = 0; c < 3; c++) {
+          dSum[g * 9 + r * 3 + c] += D[r * 3 + c];
+          rhs[g * 3 + r] -= D[r * 3 + c] * x[i * 3 + c];
+        }
+      }
+    }
+    // Shift per group; a group whose overlaps cannot define a plane (D singular) gets a zero mean plane instead.
+    const shift = new Float64Array(nGroups * 3);
+    const count = new Float64Array(nGroups);
+    for (let i = 0; i < nImages; i++) count[group[i]]++;
+    for (let g = 0; g < nGroups; g++) {
+      const inv = dSum.slice(g * 9, g * 9 + 9);
+      if (invertSmall(inv, 3) && inv.every(Number.isFinite))
+        for (let r = 0; r < 3; r++) shift[g * 3 + r] = inv[r * 3] * rhs[g * 3] + inv[r * 3 + 1] * rhs[g * 3 + 1] + inv[r * 3 + 2] * rhs[g * 3 + 2];
+      else for (let i = 0; i < nImages; i++) if (group[i] === g) for (let r = 0; r < 3; r++) shift[g * 3 + r] -= x[i * 3 + r] / count[g];
+    }
+    for (let i = 0; i < nImages; i++) for (let r = 0; r < 3; r++) x[i * 3 + r] += shift[group[i] * 3 + r];
+  }
+
+  // Back to the caller's coordinates: a·x + b·y + c = a'·u + b'·v + c'.
+  const planes: Plane[] = [];
+  for (let i = 0; i < nImages; i++) {
+    const [au, bv, c] = levelOnly ? [0, 0, x[i]] : [x[i * 3], x[i * 3 + 1], x[i * 3 + 2]];
+    const a = au / s;
+    const b = bv / s;
+    planes.push({ a, b, c: c - a * x0 - b * y0 });
+  }
+  const residual = pairs.map((p, idx) => (used[idx] ? planeRmsOver(p, planes[p.plus], planes[p.minus]) : NaN));
+  return { planes, group, used, weight, residual, method, iterations };
+}
+
+/** One pair's contribution to the normal equations: its k×k moment matrix and weight. */
+interface PairSystem {
+  plus: number;
+  minus: number;
+  w: number;
+  M: Float64Array;
+  g: Float64Array;
+}
+
+/**
+ * Solve the normal equations of the pairs for k parameters per image (1: level, 3: plane),
+ * without fixing the gauge (one free plane per connected group; the caller fixes it).
+ * Returns the solution, the per-image diagonal blocks D_i (k×k, the weighted moments of all
+ * of image i's overlaps) and the CG iteration count.
+ */
+function solveNormalEquations(nImages: number, systems: readonly PairSystem[], k: number, method: 'dense' | 'cg'): { x: Float64Array; diag: Float64Array; iterations: number } {
   const N = nImages * k;
   const rhs = new Float64Array(N);
   const diag = new Float64Array(nImages * k * k);
-  const systems: Array<{ plus: number; minus: number; M: Float64Array; w: number }> = [];
-  pairs.forEach((p, idx) => {
-    if (!used[idx]) return;
-    const m = scaleMoments(p.moments, x0, y0, s);
-    const f: Plane = { a: p.a * s, b: p.b * s, c: p.c + p.a * x0 + p.b * y0 };
-    const sys = pairSystem(m, f, levelOnly);
-    const w = weight[idx];
+  for (const { plus, minus, M, g, w } of systems) {
     for (let i = 0; i < k; i++) {
-      rhs[p.plus * k + i] += w * sys.g[i];
-      rhs[p.minus * k + i] -= w * sys.g[i];
+      rhs[plus * k + i] += w * g[i];
+      rhs[minus * k + i] -= w * g[i];
     }
     for (let i = 0; i < k * k; i++) {
-      diag[p.plus * k * k + i] += w * sys.M[i];
-      diag[p.minus * k * k + i] += w * sys.M[i];
+      diag[plus * k * k + i] += w * M[i];
+      diag[minus * k * k + i] += w * M[i];
     }
-    systems.push({ plus: p.plus, minus: p.minus, M: sys.M, w });
-  });
+  }
   // Tiny ridge: makes the semi-definite system (one free plane per group) definite without
   // moving the solution measurably; the gauge is fixed exactly afterwards.
   // Per image, relative to its own block, so that groups with very different weights are all regularised.
@@ -214,7 +297,6 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
     for (let j = 0; j < k; j++) ridge[i * k + j] = m > 0 ? m * 1e-11 : 1;
   }
 
-  const method = options.method === 'dense' || options.method === 'cg' ? options.method : N <= 600 ? 'dense' : 'cg';
   /** y = A0·v (the un-ridged normal matrix), O(pairs). */
   const applyA0 = (v: Float64Array, out: Float64Array) => {
     out.fill(0);
@@ -278,27 +360,7 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
     const dx = solveRidged(r);
     for (let i = 0; i < N; i++) x[i] += dx[i];
   }
-
-  // Gauge: the mean plane of every group is zero.
-  const nGroups = roots.size;
-  const mean = new Float64Array(nGroups * k);
-  const count = new Float64Array(nGroups);
-  for (let i = 0; i < nImages; i++) {
-    count[group[i]]++;
-    for (let j = 0; j < k; j++) mean[group[i] * k + j] += x[i * k + j];
-  }
-  for (let i = 0; i < nImages; i++) for (let j = 0; j < k; j++) x[i * k + j] -= mean[group[i] * k + j] / count[group[i]];
-
-  // Back to the caller's coordinates: a·x + b·y + c = a'·u + b'·v + c'.
-  const planes: Plane[] = [];
-  for (let i = 0; i < nImages; i++) {
-    const [au, bv, c] = levelOnly ? [0, 0, x[i]] : [x[i * 3], x[i * 3 + 1], x[i * 3 + 2]];
-    const a = au / s;
-    const b = bv / s;
-    planes.push({ a, b, c: c - a * x0 - b * y0 });
-  }
-  const residual = pairs.map((p, idx) => (used[idx] ? planeRmsOver(p, planes[p.plus], planes[p.minus]) : NaN));
-  return { planes, group, used, weight, residual, method, iterations };
+  return { x, diag, iterations };
 }
 
 /** rms over a pair's overlap of F − (P_plus − P_minus), from its moments. */

@@ -45,7 +45,7 @@ export async function runBgmodel(ctx: Context): Promise<void> {
       if (fit) fits.push({ ...fit, plus, minus });
     }
     fitted = fits.length;
-    for (const c of bgModel(ok, fits, { levelOnly: ctx.plan.params.levelOnly }).corrections) corrections.push([c.id, c.a, c.b, c.c]);
+    for (const c of bgModel(ok, fits, { levelOnly: ctx.plan.params.levelOnly, images: ok.map((id) => ({ naxis1: placed(metas[id]).width, naxis2: placed(metas[id]).height })) }).corrections) corrections.push([c.id, c.a, c.b, c.c]);
   }
   await done(ctx, 'bgmodel', 0, [], { corrections, fits: fitted, unplannedPairs: extra });
 }

@@ -126,7 +126,7 @@ export async function matchBackgrounds(pool: WorkerPool, images: readonly MatchI
   const { corrections, model } = bgModel(
     images.map((im) => im.id),
     fits,
-    { levelOnly: opts.levelOnly },
+    { levelOnly: opts.levelOnly, images: images.map((im) => ({ naxis1: im.width, naxis2: im.height })) },
   );
   const overlaps = pairs.filter((p) => p.status !== 'nooverlap').length;
   return { pairs, fits, corrections, model, overlaps, fitsFailed: pairs.filter((p) => p.status === 'failed').length };

@@ -238,12 +238,10 @@ montageOk('build vs Montage on 2MASS Orion', () => {
     expect(edge).toBeLessThanOrEqual(0.002);
   }, 900_000);
 
-  // Tolerance on the 95th percentile of |64×64 block median| (DN). On the one-night set the
-  // corrections are small (±4 DN) and their slopes poorly constrained, and our global
-  // least-squares model (background/global-model.ts) settles on slopes up to 0.004 DN/px away
-  // from Montage's relaxation: fed our fits.tbl, Montage's own mBgModel reproduces Montage's
-  // corrections (b within 4e-4), so the 2 DN come from the solver, not from build's diffs/fits.
-  const blockTolerance: Record<string, number> = { '2mass-j-orion-0.25deg': 2.5, '2mass-j-orion-east-2nights': 1 };
+  // Tolerance on the 95th percentile of |64×64 block median| (DN): the issue's 1 DN, for
+  // Montage corrections of 8–30 DN. The solver (background/global-model.ts) reproduces
+  // mBgModel's converged answer, its fit selection and gauge included (p95 0.14 / 0.04 DN).
+  const blockTolerance: Record<string, number> = { '2mass-j-orion-0.25deg': 1, '2mass-j-orion-east-2nights': 1 };
   for (const set of ['2mass-j-orion-0.25deg', '2mass-j-orion-east-2nights']) {
     it(`background-matched ${set} agrees with Montage's full chain (64×64 block medians within ${blockTolerance[set]} DN at the 95th percentile)`, async () => {
       const chain = montageChain(set);

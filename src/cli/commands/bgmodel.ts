@@ -13,6 +13,7 @@ export const bgmodelCommand: Command = {
   summary: 'Solve for per-image background corrections from the pair fits (corrections.tbl)',
   options: [
     { name: 'level-only', short: 'l', type: 'boolean', help: 'Correct levels only, no slopes' },
+    { name: 'all', short: 'a', type: 'boolean', help: "Use every fit (skip Montage's size and rms selection)" },
     { name: 'niter', short: 'i', type: 'integer', min: 1, arg: 'N', help: "Montage's iteration count; ignored (the solve is direct)" },
   ],
   positionals: [
@@ -25,8 +26,16 @@ export const bgmodelCommand: Command = {
     const imageTable = await readIpacTable(images, 'bgmodel');
     const cntr = findColumn(imageTable, 'cntr', { required: true, file: images })!;
     const ids = imageTable.rows.map((r) => Number(r[cntr]));
+    // Image sizes drive Montage's selection of usable fits (overlaps too small to trust).
+    const n1 = findColumn(imageTable, 'naxis1') ?? findColumn(imageTable, 'ns');
+    const n2 = findColumn(imageTable, 'naxis2') ?? findColumn(imageTable, 'nl');
+    const sizes = n1 && n2 ? imageTable.rows.map((r) => ({ naxis1: Number(r[n1]), naxis2: Number(r[n2]) })) : undefined;
     const pairFits = pairFitsFromTable(await readIpacTable(fits, 'bgmodel'), fits);
-    const result = bgModel(ids, pairFits, { levelOnly: Boolean(args.options.levelOnly) });
+    const result = bgModel(ids, pairFits, {
+      levelOnly: Boolean(args.options.levelOnly),
+      useAll: Boolean(args.options.all),
+      ...(sizes && { images: sizes }),
+    });
     await writeIpacTable(corrections, correctionsTable(result.corrections), 'bgmodel');
     return {};
   },
