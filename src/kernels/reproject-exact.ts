@@ -1,12 +1,16 @@
 /**
  * Exact, flux-conserving reprojection by polygon clipping — the TypeScript twin of
- * `crates/mosaic-core/src/reproject.rs` (same operations in the same order, so the two
- * agree bit for bit). Used when the native addon is absent.
+ * `crates/mosaic-core/src/reproject.rs` and `quadrants.rs` (same operations in the same
+ * order, so the two agree bit for bit). Used when the native addon is absent.
  *
- * Each output pixel is the quadrilateral of its four corners in input pixel space; it is
- * cut along the input grid into row strips (`y = l + 0.5`), each strip into cells
- * (`x = k + 0.5`), one Sutherland–Hodgman pass per cut (Sutherland & Hodgman, CACM 1974).
+ * Each output pixel is the quadrilateral of its four corners in input pixel space.
  * value = Σ src·overlap / Σ overlap over finite input pixels; coverage = Σ overlap / area(quad).
+ * Fast path (convex quads touching at most 2×2 input pixels): with the two cut lines moved
+ * onto the axes, each quadrant's overlap is the shoelace sum of the quad's edges cut at the
+ * axes — by Green's theorem the closing segments along the axes add nothing.
+ * General path (the reference): cut the quad along the input grid into row strips
+ * (`y = l + 0.5`), each strip into cells (`x = k + 0.5`), one Sutherland–Hodgman pass per
+ * cut (Sutherland & Hodgman, CACM 1974).
  * Reference: Montage mProject (Berriman et al. 2004), astropy reproject `reproject_exact`.
  */
 
@@ -97,6 +101,11 @@ interface Scratch {
   above: Poly;
   cell: Poly;
   crest: Poly;
+  /** Corners of the current pixel (input pixel coordinates). */
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Quadrant sums of twice the signed area (fast path). */
+  acc: Float64Array;
 }
 
 /**
@@ -108,25 +117,196 @@ export function reprojectExactRowsTs(
   src: SampleArray, srcWidth: number, srcHeight: number, cornerX: Float64Array, cornerY: Float64Array,
   outWidth: number, y0: number, y1: number, value: Float64Array, coverage: Float64Array,
 ): void {
-  const s: Scratch = { rest: new Poly(), strip: new Poly(), above: new Poly(), cell: new Poly(), crest: new Poly() };
+  rowsWith(true, src, srcWidth, srcHeight, cornerX, cornerY, outWidth, y0, y1, value, coverage);
+}
+
+/**
+ * {@link reprojectExactRowsTs} by the general clipping path for every pixel: the plain
+ * reference the fast path must reproduce (to ~1e-15 relative), for tests and benchmarks.
+ */
+export function reprojectExactRowsReferenceTs(
+  src: SampleArray, srcWidth: number, srcHeight: number, cornerX: Float64Array, cornerY: Float64Array,
+  outWidth: number, y0: number, y1: number, value: Float64Array, coverage: Float64Array,
+): void {
+  rowsWith(false, src, srcWidth, srcHeight, cornerX, cornerY, outWidth, y0, y1, value, coverage);
+}
+
+/**
+ * One line of the corner grid reduced to the input pixel each corner falls in:
+ * `k = floor(x + 0.5)`, `l = floor(y + 0.5)`, and `ok` = both coordinates finite and below
+ * 1e15 in magnitude (reproject.rs `CornerLine`).
+ */
+interface CornerLine {
+  k: Float64Array;
+  l: Float64Array;
+  ok: Uint8Array;
+}
+
+function cornerLine(n: number): CornerLine {
+  return { k: new Float64Array(n), l: new Float64Array(n), ok: new Uint8Array(n) };
+}
+
+function fillCornerLine(line: CornerLine, cornerX: Float64Array, cornerY: Float64Array, start: number): void {
+  const { k, l, ok } = line;
+  for (let i = 0; i < k.length; i++) {
+    const x = cornerX[start + i];
+    const y = cornerY[start + i];
+    const good = Math.abs(x) < 1e15 && Math.abs(y) < 1e15;
+    ok[i] = good ? 1 : 0;
+    k[i] = good ? Math.floor(x + 0.5) : 0;
+    l[i] = good ? Math.floor(y + 0.5) : 0;
+  }
+}
+
+function rowsWith(
+  fast: boolean, src: SampleArray, srcWidth: number, srcHeight: number, cornerX: Float64Array, cornerY: Float64Array,
+  outWidth: number, y0: number, y1: number, value: Float64Array, coverage: Float64Array,
+): void {
+  const s: Scratch = {
+    rest: new Poly(), strip: new Poly(), above: new Poly(), cell: new Poly(), crest: new Poly(),
+    xs: new Float64Array(4), ys: new Float64Array(4), acc: new Float64Array(4),
+  };
   const stride = outWidth + 1;
-  const xs = new Float64Array(4);
-  const ys = new Float64Array(4);
+  const { xs, ys } = s;
+  // Per-corner floors, shared by the (up to) four pixels around each corner.
+  let top = cornerLine(stride);
+  let bottom = cornerLine(stride);
+  if (fast && y1 > y0) fillCornerLine(bottom, cornerX, cornerY, stride * y0);
   for (let j = y0; j < y1; j++) {
     const row = (j - y0) * outWidth;
+    if (fast) {
+      const t = top;
+      top = bottom;
+      bottom = t;
+      fillCornerLine(bottom, cornerX, cornerY, stride * (j + 1));
+    }
     for (let i = 0; i < outWidth; i++) {
       const a = i + stride * j;
       xs[0] = cornerX[a]; xs[1] = cornerX[a + 1]; xs[2] = cornerX[a + 1 + stride]; xs[3] = cornerX[a + stride];
       ys[0] = cornerY[a]; ys[1] = cornerY[a + 1]; ys[2] = cornerY[a + 1 + stride]; ys[3] = cornerY[a + stride];
-      pixelOverlap(src, srcWidth, srcHeight, xs, ys, s, value, coverage, row + i);
+      if (fast && top.ok[i] & top.ok[i + 1] & bottom.ok[i] & bottom.ok[i + 1]) {
+        // The fast path's test: all four corners within a 2×2 block of input pixels.
+        const kLo = Math.min(top.k[i], top.k[i + 1], bottom.k[i + 1], bottom.k[i]);
+        const kHi = Math.max(top.k[i], top.k[i + 1], bottom.k[i + 1], bottom.k[i]);
+        const lLo = Math.min(top.l[i], top.l[i + 1], bottom.l[i + 1], bottom.l[i]);
+        const lHi = Math.max(top.l[i], top.l[i + 1], bottom.l[i + 1], bottom.l[i]);
+        if (kHi - kLo <= 1 && lHi - lLo <= 1) {
+          pixelOverlap2x2(src, srcWidth, srcHeight, s, kLo, lLo, value, coverage, row + i);
+          continue;
+        }
+      }
+      pixelOverlapClipped(src, srcWidth, srcHeight, s, value, coverage, row + i);
     }
   }
 }
 
-function pixelOverlap(
-  src: SampleArray, w: number, h: number, xs: Float64Array, ys: Float64Array, s: Scratch,
+/** Quadrant index: bit 0 for x > 0, bit 1 for y > 0. */
+function quadrant(xPositive: boolean, yPositive: boolean): number {
+  return (xPositive ? 1 : 0) + (yPositive ? 2 : 0);
+}
+
+/**
+ * Adds the edge p → q, cut at the axes, to the quadrant sums of twice the signed area
+ * (quadrants.rs `add_edge`): the shoelace term of each piece goes to the quadrant it lies in.
+ */
+function addEdge(px: number, py: number, qx: number, qy: number, acc: Float64Array): void {
+  const crossX = px * qx < 0;
+  const crossY = py * qy < 0;
+  if (!crossX && !crossY) {
+    acc[quadrant(px + qx > 0, py + qy > 0)] += px * qy - qx * py;
+  } else if (!crossY) {
+    const yc = py + (px / (px - qx)) * (qy - py);
+    const up = py + qy > 0;
+    acc[quadrant(px > 0, up)] += px * yc;
+    acc[quadrant(qx > 0, up)] -= qx * yc;
+  } else if (!crossX) {
+    const xc = px + (py / (py - qy)) * (qx - px);
+    const right = px + qx > 0;
+    acc[quadrant(right, py > 0)] -= xc * py;
+    acc[quadrant(right, qy > 0)] += xc * qy;
+  } else {
+    const tx = px / (px - qx);
+    const ty = py / (py - qy);
+    const yc = py + tx * (qy - py);
+    const xc = px + ty * (qx - px);
+    if (tx <= ty) {
+      acc[quadrant(px > 0, py > 0)] += px * yc;
+      acc[quadrant(qx > 0, py > 0)] -= xc * yc;
+      acc[quadrant(qx > 0, qy > 0)] += xc * qy;
+    } else {
+      acc[quadrant(px > 0, py > 0)] -= xc * py;
+      acc[quadrant(px > 0, qy > 0)] += xc * yc;
+      acc[quadrant(qx > 0, qy > 0)] -= qx * yc;
+    }
+  }
+}
+
+/** Turn at corner b of a → b → c (quadrants.rs `is_convex`'s `turn`). */
+function turn(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
+  return (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
+}
+
+/**
+ * One output pixel whose finite corners lie in input pixels `kLo..kLo+1`, `lLo..lLo+1`:
+ * the fast path (reproject.rs `pixel_overlap_2x2`), or {@link pixelOverlapClipped} for a
+ * non-convex quad.
+ */
+function pixelOverlap2x2(
+  src: SampleArray, w: number, h: number, s: Scratch, kLo: number, lLo: number,
   value: Float64Array, coverage: Float64Array, o: number,
 ): void {
+  const { xs, ys, acc } = s;
+  // Local frame: the cut lines x = kLo + 0.5 and y = lLo + 0.5 are the axes.
+  const ox = kLo + 0.5;
+  const oy = lLo + 0.5;
+  const x0 = xs[0] - ox, x1 = xs[1] - ox, x2 = xs[2] - ox, x3 = xs[3] - ox;
+  const y0 = ys[0] - oy, y1 = ys[1] - oy, y2 = ys[2] - oy, y3 = ys[3] - oy;
+  // Convex (quadrants.rs `is_convex`): the same turn at every corner.
+  const t0 = turn(x3, y3, x0, y0, x1, y1);
+  const t1 = turn(x0, y0, x1, y1, x2, y2);
+  const t2 = turn(x1, y1, x2, y2, x3, y3);
+  const t3 = turn(x2, y2, x3, y3, x0, y0);
+  if (!((t0 >= 0 && t1 >= 0 && t2 >= 0 && t3 >= 0) || (t0 <= 0 && t1 <= 0 && t2 <= 0 && t3 <= 0))) {
+    pixelOverlapClipped(src, w, h, s, value, coverage, o);
+    return;
+  }
+  acc[0] = 0; acc[1] = 0; acc[2] = 0; acc[3] = 0;
+  addEdge(x3, y3, x0, y0, acc);
+  addEdge(x0, y0, x1, y1, acc);
+  addEdge(x1, y1, x2, y2, acc);
+  addEdge(x2, y2, x3, y3, acc);
+  const total = acc[0] + acc[1] + acc[2] + acc[3];
+  value[o] = NaN;
+  coverage[o] = 0;
+  if (total === 0) return;
+  const sign = total > 0 ? 1 : -1;
+  let sumV = 0;
+  let sumA = 0;
+  for (let q = 0; q < 4; q++) {
+    const k = kLo + (q & 1);
+    const l = lLo + (q >> 1);
+    if (k >= 0 && l >= 0 && k < w && l < h) {
+      const area = acc[q] * sign;
+      const v = src[l * w + k];
+      // Skipping equals reproject.rs adding +0.0 (its sums are never -0.0).
+      if (area > 0 && v - v === 0) {
+        sumV += v * area;
+        sumA += area;
+      }
+    }
+  }
+  if (sumA > 0) {
+    // Twice the areas throughout: the factor cancels exactly in both ratios.
+    value[o] = sumV / sumA;
+    coverage[o] = Math.min(sumA / (total * sign), 1);
+  }
+}
+
+/** One output pixel by the general path: the quad cut along the input grid. */
+function pixelOverlapClipped(
+  src: SampleArray, w: number, h: number, s: Scratch, value: Float64Array, coverage: Float64Array, o: number,
+): void {
+  const { xs, ys } = s;
   value[o] = NaN;
   coverage[o] = 0;
   for (let c = 0; c < 4; c++) if (!Number.isFinite(xs[c]) || !Number.isFinite(ys[c])) return;

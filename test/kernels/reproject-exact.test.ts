@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { reprojectExact, reprojectExactAsync } from '../../src/kernels/index.js';
-import { reprojectExactRowsTs } from '../../src/kernels/reproject-exact.js';
+import { reprojectExactRowsReferenceTs, reprojectExactRowsTs } from '../../src/kernels/reproject-exact.js';
 import { native } from '../../src/native/load.js';
 import { affineCorners, quadArea, rng, sameBits } from './random.js';
 
-function ts(src: Float32Array | Float64Array, w: number, h: number, cx: Float64Array, cy: Float64Array, ow: number, oh: number) {
+function ts(
+  src: Float32Array | Float64Array, w: number, h: number, cx: Float64Array, cy: Float64Array, ow: number, oh: number,
+  kernel = reprojectExactRowsTs,
+) {
   const value = new Float64Array(ow * oh);
   const coverage = new Float64Array(ow * oh);
-  reprojectExactRowsTs(src, w, h, cx, cy, ow, 0, oh, value, coverage);
+  kernel(src, w, h, cx, cy, ow, 0, oh, value, coverage);
   return { value, coverage };
+}
+
+/** Corners of an affine grid with every fifth corner jittered by up to ±0.3 px (seeded). */
+function jitteredCorners(ow: number, oh: number, scale: number, theta: number, tx: number, ty: number, seed: number) {
+  const { cornerX, cornerY } = affineCorners(ow, oh, scale, theta, tx, ty);
+  const r = rng(seed);
+  for (let k = 0; k < cornerX.length; k += 5) {
+    cornerX[k] += (r() - 0.5) * 0.6;
+    cornerY[k] += (r() - 0.5) * 0.6;
+  }
+  cornerX[200] = NaN;
+  return { cornerX, cornerY };
 }
 
 function randomImage(w: number, h: number, seed: number, blankFraction = 0): Float64Array {
@@ -64,6 +79,29 @@ describe('reprojectExact (TypeScript twin)', () => {
     expect(b.coverage[0]).toBe(0);
   });
 
+  it.each([
+    ['similar scale, small rotation', 1, 0.01, -3.3, 2.7],
+    ['corners on the cut lines', 1, 0, 0.5, -0.5],
+    ['magnify', 0.45, 0.2, 1.1, -0.6],
+    ['shrink', 1.6, -0.3, -4, -2],
+    ['large rotation', 1, 0.7, 10, -12],
+  ])('fast path equals the clipping reference (%s)', (_name, scale, theta, tx, ty) => {
+    const src = randomImage(41, 33, 9, 0.03);
+    const { cornerX, cornerY } = jitteredCorners(48, 40, scale, theta, tx, ty, 3);
+    const fast = ts(src, 41, 33, cornerX, cornerY, 48, 40);
+    const ref = ts(src, 41, 33, cornerX, cornerY, 48, 40, reprojectExactRowsReferenceTs);
+    const dataScale = src.reduce((m, v) => (Number.isNaN(v) ? m : Math.max(m, Math.abs(v))), 0);
+    let differ = 0;
+    for (let k = 0; k < fast.value.length; k++) {
+      expect(Number.isNaN(fast.value[k])).toBe(Number.isNaN(ref.value[k]));
+      if (!Number.isNaN(ref.value[k])) expect(Math.abs(fast.value[k] - ref.value[k])).toBeLessThanOrEqual(1e-12 * dataScale);
+      expect(Math.abs(fast.coverage[k] - ref.coverage[k])).toBeLessThanOrEqual(1e-12);
+      if (fast.value[k] !== ref.value[k]) differ++;
+    }
+    // The two are different computations (not the same function twice).
+    if (theta !== 0) expect(differ).toBeGreaterThan(0);
+  });
+
   it('averages neighbours under a half-pixel shift', () => {
     const { cornerX, cornerY } = affineCorners(2, 1, 1, 0, 0.5, 0);
     const r = ts(new Float32Array([1, 3, 5]), 3, 1, cornerX, cornerY, 2, 1);
@@ -104,7 +142,7 @@ describe.skipIf(!native)('reprojectExact native == TypeScript', () => {
   ])('is bit-identical (%s)', (_n, f32, scale, theta) => {
     const src64 = randomImage(64, 48, 11, 0.03);
     const src = f32 ? Float32Array.from(src64) : src64;
-    const { cornerX, cornerY } = affineCorners(70, 55, scale, theta, -3.3, 2.7);
+    const { cornerX, cornerY } = jitteredCorners(70, 55, scale, theta, -3.3, 2.7, 21);
     cornerY[100] = NaN;
     const expected = ts(src, 64, 48, cornerX, cornerY, 70, 55);
     const value = new Float64Array(70 * 55);
@@ -114,6 +152,20 @@ describe.skipIf(!native)('reprojectExact native == TypeScript', () => {
     expect(sameBits(coverage, expected.coverage)).toBe(true);
     const threaded = reprojectExact({ src, srcWidth: 64, srcHeight: 48, cornerX, cornerY, outWidth: 70, outHeight: 55, threads: 3 });
     expect(sameBits(threaded.value, expected.value)).toBe(true);
+  });
+
+  it('the native clipping reference is bit-identical to the TypeScript one', () => {
+    type Kernel = NonNullable<typeof native>['reprojectExact'];
+    const reference = (native as unknown as { reprojectExactReference?: Kernel }).reprojectExactReference;
+    if (!reference) return; // an addon built before the reference entry point existed
+    const src = Float32Array.from(randomImage(41, 33, 4, 0.03));
+    const { cornerX, cornerY } = jitteredCorners(48, 40, 1.2, 0.5, -2, 1, 8);
+    const expected = ts(src, 41, 33, cornerX, cornerY, 48, 40, reprojectExactRowsReferenceTs);
+    const value = new Float64Array(48 * 40);
+    const coverage = new Float64Array(48 * 40);
+    reference(src, 41, 33, cornerX, cornerY, 48, 40, value, coverage);
+    expect(sameBits(value, expected.value)).toBe(true);
+    expect(sameBits(coverage, expected.coverage)).toBe(true);
   });
 
   it('async gives the same result as sync', async () => {

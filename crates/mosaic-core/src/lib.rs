@@ -12,6 +12,7 @@ pub mod clip;
 pub mod coadd;
 pub mod error;
 pub mod median;
+pub mod quadrants;
 pub mod reproject;
 pub mod resample;
 pub mod sample;
@@ -21,7 +22,9 @@ pub mod wcs;
 pub use coadd::{coadd_accumulate, coadd_finish};
 pub use error::KernelError;
 pub use median::median_stack;
-pub use reproject::{reproject_exact, reproject_exact_parallel, reproject_exact_rows, reproject_exact_rows_parallel};
+pub use reproject::{
+    reproject_exact, reproject_exact_parallel, reproject_exact_rows, reproject_exact_rows_parallel, reproject_exact_rows_reference,
+};
 pub use resample::{resample, ResampleMethod};
 pub use sample::{Counter, Sample};
 pub use stats::{histogram, image_stats, ImageStats};

@@ -1,25 +1,34 @@
 //! Exact, flux-conserving reprojection by polygon clipping (the core of mProject).
 //!
 //! Each output pixel is the quadrilateral of its four corners mapped into input pixel
-//! space. Its overlap with every input pixel square is computed exactly by cutting the
-//! quad along the input pixel grid: first into row strips (lines `y = l + 0.5`), then
-//! each strip into cells (lines `x = k + 0.5`), so every cut is a single pass and the
-//! pieces of one quad tile it exactly. Then
+//! space, and its overlap with every input pixel square is computed exactly. Then
 //! `value = Σ src·overlap / Σ overlap` over finite input pixels and
 //! `coverage = Σ overlap / area(quad)`.
+//!
+//! Two ways to get the overlaps, which agree to rounding (~1e-15 relative):
+//! * fast path, for convex quads whose bounding box touches at most 2×2 input pixels
+//!   (nearly every pixel when the scales are similar): the quad is moved so that the two
+//!   cut lines `x = k + 0.5`, `y = l + 0.5` are the axes, and the four overlaps are
+//!   shoelace sums of its edges cut at the axes ([`crate::quadrants`]);
+//! * general path (the reference, [`reproject_exact_rows_reference`] uses it for every
+//!   pixel): the quad is cut along the input pixel grid, first into row strips (lines
+//!   `y = l + 0.5`), then each strip into cells (lines `x = k + 0.5`), so every cut is a
+//!   single pass and the pieces of one quad tile it exactly.
 //!
 //! References: Montage mProject (Berriman et al. 2004, "Montage: a grid-enabled image
 //! mosaic service") — same flux-conserving weighting, done there on the sphere; astropy
 //! reproject `reproject_exact` (spherical polygon intersection). Here the corners already
 //! carry the projection, so planar clipping in input pixel space is exact for the quad.
 //!
-//! Numerics: each quad is translated so that its first touched input pixel sits at the
-//! origin before clipping; cut positions are then small half-integers and the shoelace
-//! sums lose no precision to large pixel coordinates. The TypeScript twin
-//! (`src/kernels/reproject-exact.ts`) performs the same operations in the same order.
+//! Numerics: each quad is translated next to the origin (its first touched input pixel, or
+//! the crossing of its two cut lines) before any area is computed; cut positions are then
+//! small half-integers and the shoelace sums lose no precision to large pixel coordinates.
+//! The TypeScript twin (`src/kernels/reproject-exact.ts`) performs the same operations in
+//! the same order, so the two agree bit for bit.
 
 use crate::clip::{split, Axis, Poly};
 use crate::error::{check_len, KernelError};
+use crate::quadrants::{is_convex, quadrant_areas};
 use crate::sample::Sample;
 
 /// Reprojects `src` onto the whole output grid. See [`reproject_exact_rows`].
@@ -63,6 +72,44 @@ pub fn reproject_exact_rows<T: Sample>(
     value: &mut [f64],
     coverage: &mut [f64],
 ) -> Result<(), KernelError> {
+    rows_with::<T, true>(src, src_w, src_h, corner_x, corner_y, out_w, out_h, y0, y1, value, coverage)
+}
+
+/// [`reproject_exact_rows`] computed by the general clipping path for every pixel: the
+/// plain reference that the fast path must reproduce (to ~1e-15 relative), kept for
+/// tests and benchmarks. Same arguments, results and errors; several times slower.
+#[allow(clippy::too_many_arguments)]
+pub fn reproject_exact_rows_reference<T: Sample>(
+    src: &[T],
+    src_w: usize,
+    src_h: usize,
+    corner_x: &[f64],
+    corner_y: &[f64],
+    out_w: usize,
+    out_h: usize,
+    y0: usize,
+    y1: usize,
+    value: &mut [f64],
+    coverage: &mut [f64],
+) -> Result<(), KernelError> {
+    rows_with::<T, false>(src, src_w, src_h, corner_x, corner_y, out_w, out_h, y0, y1, value, coverage)
+}
+
+/// The row loop of both entry points; `FAST` selects the 2×2 fast path where it applies.
+#[allow(clippy::too_many_arguments)]
+fn rows_with<T: Sample, const FAST: bool>(
+    src: &[T],
+    src_w: usize,
+    src_h: usize,
+    corner_x: &[f64],
+    corner_y: &[f64],
+    out_w: usize,
+    out_h: usize,
+    y0: usize,
+    y1: usize,
+    value: &mut [f64],
+    coverage: &mut [f64],
+) -> Result<(), KernelError> {
     check_len("src", src_w * src_h, src.len())?;
     let n_corners = (out_w + 1) * (out_h + 1);
     check_len("cornerX", n_corners, corner_x.len())?;
@@ -73,22 +120,104 @@ pub fn reproject_exact_rows<T: Sample>(
     let n_out = out_w * (y1 - y0);
     check_len("value", n_out, value.len())?;
     check_len("coverage", n_out, coverage.len())?;
+    if n_out == 0 {
+        return Ok(());
+    }
 
     let mut scratch = Scratch::default();
     let stride = out_w + 1;
-    for j in y0..y1 {
-        let row = (j - y0) * out_w;
+    // Slices of exactly `stride` corners, so that indexing `i` and `i + 1` for `i < out_w`
+    // needs no bounds checks in the pixel loop.
+    let line = |j: usize| (&corner_x[stride * j..][..stride], &corner_y[stride * j..][..stride]);
+    // Per-corner floors, shared by the (up to) four pixels around each corner.
+    let (mut top, mut bottom) = (CornerLine::default(), CornerLine::default());
+    if FAST {
+        let (x, y) = line(y0);
+        bottom.fill(x, y);
+    }
+    let rows = value.chunks_exact_mut(out_w).zip(coverage.chunks_exact_mut(out_w));
+    for (j, (value_row, coverage_row)) in (y0..y1).zip(rows) {
+        // Corners of this row of pixels: the top and bottom lines of the corner grid.
+        let ((top_x, top_y), (bottom_x, bottom_y)) = (line(j), line(j + 1));
+        if FAST {
+            std::mem::swap(&mut top, &mut bottom);
+            bottom.fill(bottom_x, bottom_y);
+        }
+        let (value_row, coverage_row) = (&mut value_row[..out_w], &mut coverage_row[..out_w]);
+        let (top_line, bottom_line) = (top.view(stride), bottom.view(stride));
         for i in 0..out_w {
-            let a = i + stride * j;
-            let xs = [corner_x[a], corner_x[a + 1], corner_x[a + 1 + stride], corner_x[a + stride]];
-            let ys = [corner_y[a], corner_y[a + 1], corner_y[a + 1 + stride], corner_y[a + stride]];
-            let (v, c) = pixel_overlap(src, src_w, src_h, &xs, &ys, &mut scratch);
+            let xs = [top_x[i], top_x[i + 1], bottom_x[i + 1], bottom_x[i]];
+            let ys = [top_y[i], top_y[i + 1], bottom_y[i + 1], bottom_y[i]];
+            let (v, c) = match if FAST { block_2x2(&top_line, &bottom_line, i) } else { None } {
+                Some((k_lo, l_lo)) => pixel_overlap_2x2(src, src_w, src_h, &xs, &ys, k_lo, l_lo, &mut scratch),
+                None => pixel_overlap_clipped(src, src_w, src_h, &xs, &ys, &mut scratch),
+            };
             debug_assert!(!c.is_nan() && (0.0..=1.0).contains(&c));
-            value[row + i] = v;
-            coverage[row + i] = c;
+            value_row[i] = v;
+            coverage_row[i] = c;
         }
     }
     Ok(())
+}
+
+/// One line of the corner grid, reduced to the input pixel each corner falls in.
+#[derive(Default)]
+struct CornerLine {
+    /// `floor(x + 0.5)`, `floor(y + 0.5)`: the input pixel column and row of each corner.
+    k: Vec<i64>,
+    l: Vec<i64>,
+    /// Whether both coordinates are finite and below 1e15 in magnitude (where the floors
+    /// are exact); pixels with another corner take the general path.
+    ok: Vec<bool>,
+}
+
+impl CornerLine {
+    /// Reduces the corners `(xs[i], ys[i])` of one grid line.
+    fn fill(&mut self, xs: &[f64], ys: &[f64]) {
+        let n = xs.len();
+        self.k.resize(n, 0);
+        self.l.resize(n, 0);
+        self.ok.resize(n, false);
+        let out = self.k.iter_mut().zip(self.l.iter_mut()).zip(self.ok.iter_mut());
+        for (((k, l), ok), (&x, &y)) in out.zip(xs.iter().zip(ys)) {
+            *ok = x.abs() < 1e15 && y.abs() < 1e15;
+            let (x, y) = if *ok { (x, y) } else { (0.0, 0.0) };
+            *k = floor_small(x + 0.5);
+            *l = floor_small(y + 0.5);
+        }
+    }
+
+    /// The first `n` corners (all of them when the line is empty: the reference path).
+    fn view(&self, n: usize) -> CornerView<'_> {
+        let n = n.min(self.k.len());
+        CornerView { k: &self.k[..n], l: &self.l[..n], ok: &self.ok[..n] }
+    }
+}
+
+/// Slices of one [`CornerLine`], cut to the corner count so that the pixel loop's
+/// indexing needs no bounds checks.
+struct CornerView<'a> {
+    k: &'a [i64],
+    l: &'a [i64],
+    ok: &'a [bool],
+}
+
+/// The input pixel `(k_lo, l_lo)` at the low corner of the 2×2 block that pixel `i`'s quad
+/// touches, or `None` when it touches more (or has an unusable corner): the fast path's test.
+#[inline(always)]
+fn block_2x2(top: &CornerView, bottom: &CornerView, i: usize) -> Option<(i64, i64)> {
+    if !(top.ok[i] & top.ok[i + 1] & bottom.ok[i] & bottom.ok[i + 1]) {
+        return None;
+    }
+    let (k_lo, k_hi) = min_max4(top.k[i], top.k[i + 1], bottom.k[i + 1], bottom.k[i]);
+    let (l_lo, l_hi) = min_max4(top.l[i], top.l[i + 1], bottom.l[i + 1], bottom.l[i]);
+    (k_hi - k_lo <= 1 && l_hi - l_lo <= 1).then_some((k_lo, l_lo))
+}
+
+/// Smallest and largest of four integers.
+#[inline(always)]
+fn min_max4(a: i64, b: i64, c: i64, d: i64) -> (i64, i64) {
+    (a.min(b).min(c.min(d)), a.max(b).max(c.max(d)))
 }
 
 /// Like [`reproject_exact`] but splits the output rows into `threads` bands computed on
@@ -167,11 +296,87 @@ fn copy_poly(dst: &mut Poly, src: &Poly) {
     dst.y[..src.n].copy_from_slice(&src.y[..src.n]);
 }
 
-/// Value and coverage of one output pixel whose corners (in input pixel coordinates,
-/// in order around the quad) are `xs`, `ys`.
-#[inline]
-fn pixel_overlap<T: Sample>(src: &[T], w: usize, h: usize, xs: &[f64; 4], ys: &[f64; 4], s: &mut Scratch) -> (f64, f64) {
-    const BLANK: (f64, f64) = (f64::NAN, 0.0);
+const BLANK: (f64, f64) = (f64::NAN, 0.0);
+
+/// Value and coverage of one output pixel whose corners (in input pixel coordinates, in
+/// order around the quad, finite) are `xs`, `ys` and lie in input pixels `k_lo..=k_lo + 1`,
+/// `l_lo..=l_lo + 1`: the fast path, or [`pixel_overlap_clipped`] for a non-convex quad.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn pixel_overlap_2x2<T: Sample>(
+    src: &[T],
+    w: usize,
+    h: usize,
+    xs: &[f64; 4],
+    ys: &[f64; 4],
+    k_lo: i64,
+    l_lo: i64,
+    s: &mut Scratch,
+) -> (f64, f64) {
+    // Local frame: the cut lines x = k_lo + 0.5 and y = l_lo + 0.5 are the axes, so the
+    // four quadrants are the input pixels (k_lo, l_lo), (k_lo + 1, l_lo), (k_lo, l_lo + 1)
+    // and (k_lo + 1, l_lo + 1). A quad inside one column or row never crosses the other axis.
+    let (ox, oy) = (k_lo as f64 + 0.5, l_lo as f64 + 0.5);
+    let lx = [xs[0] - ox, xs[1] - ox, xs[2] - ox, xs[3] - ox];
+    let ly = [ys[0] - oy, ys[1] - oy, ys[2] - oy, ys[3] - oy];
+    if !is_convex(&lx, &ly) {
+        return pixel_overlap_clipped(src, w, h, xs, ys, s);
+    }
+    let twice = quadrant_areas(&lx, &ly);
+    let total = twice[0] + twice[1] + twice[2] + twice[3];
+    if total == 0.0 {
+        return BLANK;
+    }
+    // Orient so that the quad's own area is positive; a part whose area rounds to <= 0
+    // does not count (as in the general path), nor does a blank input pixel.
+    let sign = if total > 0.0 { 1.0 } else { -1.0 };
+    let (wi, hi) = (w as i64, h as i64);
+    let mut sum_v = 0.0;
+    let mut sum_a = 0.0;
+    let mut add = |area: f64, v: f64| {
+        // Adding +0.0 leaves the sums' bits unchanged (they are never -0.0), so this
+        // branch-free form equals skipping the pixel.
+        let ok = (area > 0.0) & v.is_finite();
+        sum_v += if ok { v * area } else { 0.0 };
+        sum_a += if ok { area } else { 0.0 };
+    };
+    if k_lo >= 0 && l_lo >= 0 && k_lo + 1 < wi && l_lo + 1 < hi {
+        // The whole 2×2 block is inside the image (the common case).
+        let at = l_lo as usize * w + k_lo as usize;
+        let (low, high) = (&src[at..at + 2], &src[at + w..at + w + 2]);
+        add(twice[0] * sign, low[0].to_f64());
+        add(twice[1] * sign, low[1].to_f64());
+        add(twice[2] * sign, high[0].to_f64());
+        add(twice[3] * sign, high[1].to_f64());
+    } else {
+        for (q, &t) in twice.iter().enumerate() {
+            let (k, l) = (k_lo + (q & 1) as i64, l_lo + (q >> 1) as i64);
+            if k >= 0 && l >= 0 && k < wi && l < hi {
+                add(t * sign, src[l as usize * w + k as usize].to_f64());
+            }
+        }
+    }
+    if sum_a > 0.0 {
+        // Twice the areas throughout: the factor cancels exactly in both ratios.
+        (sum_v / sum_a, (sum_a / (total * sign)).min(1.0))
+    } else {
+        BLANK
+    }
+}
+
+/// `x.floor()` as an integer for `|x| < 2^52`, by truncation: no library call, which
+/// `floor` costs on baseline x86-64 (no SSE4.1 `roundsd`).
+#[inline(always)]
+fn floor_small(x: f64) -> i64 {
+    debug_assert!(x.abs() < 4_503_599_627_370_496.0);
+    let t = x as i64;
+    t - ((t as f64) > x) as i64
+}
+
+/// Value and coverage of one output pixel by the general path: the quad cut along the
+/// input pixel grid into strips and cells (any size, any shape).
+#[inline(never)]
+fn pixel_overlap_clipped<T: Sample>(src: &[T], w: usize, h: usize, xs: &[f64; 4], ys: &[f64; 4], s: &mut Scratch) -> (f64, f64) {
     if !(xs.iter().chain(ys.iter()).all(|v| v.is_finite())) {
         return BLANK;
     }

@@ -52,6 +52,16 @@ fn keep(ts: &[&Typed]) -> Vec<napi_value> {
 /// `reprojectExact(src, srcWidth, srcHeight, cornerX, cornerY, outWidth, outHeight,
 /// value, coverage, rowStart?, rowEnd?, threads?)`
 pub unsafe fn reproject_exact(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    reproject_exact_with(env, a, false)
+}
+
+/// `reprojectExactReference(...)`: same arguments as `reprojectExact`, computed by the
+/// general clipping path for every pixel (one thread). For tests and benchmarks.
+pub unsafe fn reproject_exact_reference(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    reproject_exact_with(env, a, true)
+}
+
+unsafe fn reproject_exact_with(env: napi_env, a: &[napi_value], reference: bool) -> JsResult<Prepared> {
     let src = arg_typed(env, a[0], "src", SAMPLE)?;
     let src_w = arg_size(env, a[1], "srcWidth", 1)?;
     let src_h = arg_size(env, a[2], "srcHeight", 1)?;
@@ -83,9 +93,11 @@ pub unsafe fn reproject_exact(env: napi_env, a: &[napi_value]) -> JsResult<Prepa
     let (s, rx, ry, rv, rc) = (samples(&src), cx.raw::<f64>(), cy.raw::<f64>(), value.raw::<f64>(), coverage.raw::<f64>());
     let job = move || {
         let (x, y, v, c) = unsafe { (rx.slice(), ry.slice(), rv.slice_mut(), rc.slice_mut()) };
-        with_samples!(s, |src| mosaic_core::reproject::reproject_exact_rows_parallel(
-            src, src_w, src_h, x, y, out_w, out_h, y0, y1, v, c, threads
-        ))
+        with_samples!(s, |src| if reference {
+            mosaic_core::reproject::reproject_exact_rows_reference(src, src_w, src_h, x, y, out_w, out_h, y0, y1, v, c)
+        } else {
+            mosaic_core::reproject::reproject_exact_rows_parallel(src, src_w, src_h, x, y, out_w, out_h, y0, y1, v, c, threads)
+        })
         .map(|_| Outcome::Undefined)
         .map_err(core_err)
     };

@@ -43,6 +43,7 @@ macro_rules! exports {
 exports! {
     "reprojectExact" => kernels::reproject_exact, sync;
     "reprojectExactAsync" => kernels::reproject_exact, async;
+    "reprojectExactReference" => kernels::reproject_exact_reference, sync;
     "resample" => kernels::resample, sync;
     "resampleAsync" => kernels::resample, async;
     "coaddAccumulate" => kernels::coadd_accumulate, sync;
