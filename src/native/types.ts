@@ -29,6 +29,12 @@ export interface NativeBinding {
     outWidth: number, outHeight: number, value: Float64Array, coverage: Float64Array,
     rowStart?: number, rowEnd?: number, threads?: number,
   ): Promise<void>;
+  /** The general clipping path for every pixel (no fast path): the reference for tests and benchmarks. Absent in older builds. */
+  reprojectExactReference?(
+    src: Samples, srcWidth: number, srcHeight: number, cornerX: Float64Array, cornerY: Float64Array,
+    outWidth: number, outHeight: number, value: Float64Array, coverage: Float64Array,
+    rowStart?: number, rowEnd?: number,
+  ): void;
   resample(src: Samples, srcWidth: number, srcHeight: number, x: Float64Array, y: Float64Array, method: string, out: Float64Array): void;
   resampleAsync(src: Samples, srcWidth: number, srcHeight: number, x: Float64Array, y: Float64Array, method: string, out: Float64Array): Promise<void>;
   coaddAccumulate(
