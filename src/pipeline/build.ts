@@ -8,27 +8,30 @@
  * memory where they are small. Results reach the coadd in image-table order (mapOrdered), so
  * the output is bit-identical whatever the thread count.
  *
- * Without background matching (`bg: false`) projected images stream from the pool into the
- * coadd and are dropped once added: memory is the mosaic's sums plus a window of 2 × threads
- * projected images.
- *
- * With background matching (the default) the corrections need every overlap before the
- * first image can be coadded, so the run has two passes over the projected images:
- * 1. project every image (pool) and cache it on disk as mProject's BITPIX −64 pair, in
+ * The run makes passes over the projected images, which are cached on disk in between:
+ * 1. project every image (pool) and cache it as mProject's BITPIX −64 pair, in
  *    `workdir/projected/` or else a private temporary folder removed at the end; the main
  *    thread keeps only placements;
- * 2. pairs = boxes sharing a pixel of mDiff's grid; each pair's difference and plane fit run
- *    in the pool, reading only the rows the two images share (background.ts); bgModel solves
- *    for all corrections from the fits (a few hundred bytes each);
- * 3. read the cached images back (pool, in order) and coadd them with their planes subtracted.
- * Trade-off: re-projecting in pass 3 instead of caching would avoid the temporary disk space
- * (16 bytes per projected pixel, what Montage's projected folder takes too) but doubles the
- * dominant cost — exact projection is ~1–2 s per 2MASS frame per core, reading a cached
- * frame back ~20 ms — so on 2 cores caching is the faster choice at the same peak memory.
- * Keeping the projected images in memory instead would grow with the number of images;
- * keeping only overlap strips needs every placement before projecting. Peak memory here is
- * the coadd sums (16 bytes per mosaic pixel) plus 2 × threads projected images plus, per
- * diff task, the shared rows of two images.
+ * 2. with background matching (the default): pairs = boxes sharing a pixel of mDiff's grid;
+ *    each pair's difference and plane fit run in the pool, reading only the rows the two
+ *    images share (background.ts); bgModel solves for all corrections from the fits (a few
+ *    hundred bytes each);
+ * 3. coadd in bands of mosaic rows (coadd-bands.ts): for each band the pool reads, in image
+ *    order, only the rows of the cached images that overlap it; the band is accumulated with
+ *    the planes subtracted, finished and streamed to the output and area files.
+ * Peak memory is therefore O(band × template width + threads × one image), not O(mosaic): at
+ * M17 size (6042 × 6709) a whole-mosaic Float64 array is 324 MB and the whole-template coadd
+ * (sums, value, cropped copies) peaked at 2.3 GB; banded, the whole build peaks at ~0.5 GB RSS
+ * with 2 threads (~0.27 GB with 1; the rest is each worker's image buffers and GC slack). The
+ * banded mosaic is byte-identical to the whole-template one (same images, same order, same
+ * arithmetic per pixel).
+ * Trade-offs: caching costs temporary disk space (16 bytes per projected pixel, what Montage's
+ * projected folder takes too) and one write + read of each projected image (~20 ms a frame),
+ * also without background matching, where the images could otherwise stream straight into
+ * whole-mosaic sums — at the price of those sums in memory. Re-projecting in pass 3 instead
+ * of caching would double the dominant cost (exact projection is ~1–2 s per 2MASS frame per
+ * core). Each band re-opens the cached files it needs (~4 times per 1k-row image at M17).
+ * Set `MOSAIC_DEBUG_MEMORY=1` to log the memory in use and the peak RSS after each pass.
  *
  * With `workdir`, every intermediate is also written under Montage's names so Montage tools
  * can read them: images.tbl, template.hdr, projected/hdu0_<file>.fits + _area.fits,
@@ -45,15 +48,16 @@ import { readTemplate, writeTemplate } from '../tables/template.js';
 import { writeIpacTable, type IpacTable, type IpacValue } from '../tables/ipac.js';
 import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
 import { makeHeader } from '../stages/make-hdr.js';
-import { Coadder, cropBand, finishMosaic, mosaicBox, type CombineMethod, type Mosaic } from '../stages/add.js';
+import type { CombineMethod, Mosaic } from '../stages/add.js';
 import type { ProjectMethod } from '../stages/project.js';
 import { diffFileName, diffsTable } from '../stages/overlaps.js';
 import type { Correction } from '../stages/bg-model.js';
-import { projectedHeader, type ProjectedImage } from '../stages/types.js';
+import { projectedHeader } from '../stages/types.js';
 import { WorkerPool, mapOrdered, defaultThreads } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { correctionsTable, fitsTable, matchBackgrounds, type BackgroundMatch, type MatchImage } from './background.js';
 import type { LoadTaskInput, MosaicGrid, ProjectTaskInput } from './tasks.js';
+import { coaddInBands, type BandLoader } from './coadd-bands.js';
 
 export interface BuildOptions {
   /** Folders, FITS files or `*`/`?` globs. */
@@ -68,7 +72,7 @@ export interface BuildOptions {
   levelOnly?: boolean;
   /**
    * With background matching: also write the mosaic without the corrections here (value only;
-   * one more coadd of the cached images, no re-projection). For comparisons such as `mosaic demo`.
+   * a second set of band sums in the same coadd pass, no re-projection). For comparisons such as `mosaic demo`.
    */
   uncorrectedOutput?: string;
   /** Write a PNG preview (gray, gaussian-log stretch, −1σ … max). */
@@ -203,26 +207,24 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     naxis2: template.int('NAXIS2') ?? 0,
   };
 
-  // With background matching or a median, pass 1 caches the projected images on disk (the
-  // work folder, or a private temporary folder removed at the end); see the header comment.
+  // Pass 1 caches the projected images on disk (the work folder, or a private temporary
+  // folder removed at the end); see the header comment.
   const combine = opts.combine ?? 'mean';
-  const useCache = background || combine === 'median';
-  const cacheDir = useCache ? (projDir ?? (await mkdtemp(join(tmpdir(), 'mosaic-build-')))) : projDir;
+  const cacheDir = projDir ?? (await mkdtemp(join(tmpdir(), 'mosaic-build-')));
   const pool = new WorkerPool({ threads });
   let failed = 0;
   let nooverlap = 0;
   let match: BackgroundMatch | undefined;
   const cached: MatchImage[] = [];
   try {
-    const streamed = useCache ? undefined : new Coadder(template, { combine });
     const tasks: ProjectTaskInput[] = images.map((im) => ({
       file: im.path,
       hdu: im.hdu,
       template: template.cards,
       method: opts.method ?? 'exact',
       cntr: im.cntr,
-      write: cacheDir ? mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)) : undefined,
-      returnPixels: !useCache,
+      write: mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)),
+      returnPixels: false,
     }));
     progress.start('project', tasks.length);
     try {
@@ -238,16 +240,13 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
           nooverlap++;
           return;
         }
-        if (streamed) {
-          streamed.accumulate({ x0: r.x0, y0: r.y0, width: r.width, height: r.height, value: r.value!, area: r.area!, cntr: r.cntr, source: r.file });
-          return;
-        }
         const files = tasks[i].write!;
         cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height });
       });
     } finally {
       progress.finish();
     }
+    logMemory('project');
     const used = images.length - failed - nooverlap;
     if (used === 0) {
       if (failed > 0) throw new MosaicError('E_RUN', `all ${failed} images failed to project`, { stage: 'build' });
@@ -258,94 +257,48 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     if (pimages) await writeImageTable(join(workdir!, 'pimages.tbl'), pimages);
     const output = resolve(opts.output);
     const uncorrected = opts.uncorrectedOutput && background ? resolve(opts.uncorrectedOutput) : undefined;
-    if (streamed) return await report(writeWhole(streamed, undefined, output, undefined), used);
 
     let planes: Map<number, Correction> | undefined;
-    let corrDir: string | undefined;
     if (background) {
       const diffDir = workdir ? join(workdir, 'diffs') : undefined;
-      corrDir = workdir ? join(workdir, 'corrected') : undefined;
+      const corrDir = workdir ? join(workdir, 'corrected') : undefined;
       if (diffDir) await mkdirs(diffDir);
       if (corrDir) await mkdirs(corrDir);
       match = await matchBackgrounds(pool, cached, grid, { levelOnly: opts.levelOnly, diffDir, template: template.cards, progress });
       for (const p of match.pairs) if (p.status === 'failed') warn(`no plane fit for ${p.plus.name} − ${p.minus.name}: ${p.message}`);
       if (workdir) await writeBackgroundTables(workdir, match, cached, pimages);
       planes = new Map(match.corrections.map((c) => [c.id, c]));
+      logMemory('background');
+      if (corrDir) {
+        // mBgExec's corrected images, for Montage tools; the coadd applies the planes itself.
+        const loads: LoadTaskInput[] = cached.map((c) => ({
+          file: c.value,
+          image: c,
+          returnPixels: false,
+          correct: { plane: planes!.get(c.id)!, grid, template: template.cards, write: { value: join(corrDir, c.name), area: join(corrDir, areaFileName(c.name)) } },
+        }));
+        await mapOrdered(pool, 'load', loads, (_i, outcome) => {
+          if (!outcome.ok) throw outcome.error;
+        });
+      }
     }
-    const correction = planes ? (img: { cntr?: number }) => planes!.get(img.cntr!) : undefined;
-    const corrects = (c: MatchImage): LoadTaskInput['correct'] =>
-      corrDir && planes ? { plane: planes.get(c.id)!, grid, template: template.cards, write: { value: join(corrDir, c.name), area: join(corrDir, areaFileName(c.name)) } } : undefined;
-    const loadAll = async (loads: LoadTaskInput[], onImage: (img: ProjectedImage, i: number) => void) =>
-      mapOrdered(pool, 'load', loads, (i, outcome) => {
+    // Pass 3: the pool reads each band's rows of the cached images, handed back in image order.
+    const loadRows: BandLoader = (here, rows, onImage) =>
+      mapOrdered(pool, 'load', here.map((c) => ({ file: c.value, image: c, rows })), (i, outcome) => {
         if (!outcome.ok) throw outcome.error;
         onImage(outcome.value, i);
       });
-
-    if (combine === 'median') {
-      if (corrDir) await loadAll(cached.map((c) => ({ file: c.value, image: c, correct: corrects(c), returnPixels: false })), () => undefined);
-      const box = mosaicBox(template, cached, false);
-      const bandRows = Math.max(1, Math.floor(MEDIAN_BAND_PIXELS / grid.naxis1));
-      const writers = new MosaicWriters(template, box, output, uncorrected);
-      progress.start('add', box.height);
-      try {
-        for (let ya = box.y0; ya < box.y0 + box.height; ya += bandRows) {
-          const rows: [number, number] = [ya, Math.min(ya + bandRows, box.y0 + box.height)];
-          const here = cached.filter((c) => c.y0 < rows[1] && c.y0 + c.height > rows[0]);
-          const sums = new Coadder(template, { combine, rows, correction });
-          const plainSums = uncorrected ? new Coadder(template, { combine, rows }) : undefined;
-          await loadAll(
-            here.map((c) => ({ file: c.value, image: c, rows })),
-            (img, i) => {
-              const placed = { ...img, cntr: here[i].id };
-              sums.accumulate(placed);
-              plainSums?.accumulate(placed);
-            },
-          );
-          writers.write(sums, plainSums);
-          progress.update(rows[1] - box.y0);
-        }
-        writers.close();
-      } catch (err) {
-        writers.abort();
-        throw err;
-      } finally {
-        progress.finish();
-      }
-      return await report({ ...box, header: writers.header, output, uncorrected }, used);
-    }
-
-    const sums = new Coadder(template, { combine, correction });
-    const plainSums = uncorrected ? new Coadder(template, { combine }) : undefined;
-    progress.start('add', cached.length);
-    try {
-      await loadAll(
-        cached.map((c) => ({ file: c.value, image: c, correct: corrects(c) })),
-        (img, i) => {
-          progress.update(i + 1);
-          const placed = { ...img, cntr: cached[i].id };
-          sums.accumulate(placed);
-          plainSums?.accumulate(placed);
-        },
-      );
-    } finally {
-      progress.finish();
-    }
-    return await report(writeWhole(sums, plainSums, output, uncorrected), used);
+    const mosaic = await coaddInBands(
+      template,
+      cached.map((c) => ({ value: c.value, area: c.area, x0: c.x0, y0: c.y0, width: c.width, height: c.height, cntr: c.id })),
+      { value: output, area: areaFileName(output), uncorrected },
+      { combine, correction: planes ? (img) => planes!.get(img.cntr!) : undefined, load: loadRows, progress },
+    );
+    logMemory('add');
+    return await report({ ...mosaic, output, uncorrected }, used);
   } finally {
     await pool.close();
-    if (useCache && !projDir && cacheDir) await rm(cacheDir, { recursive: true, force: true });
-  }
-
-  /** Finish whole-template sums (mAdd's shrink) and write the mosaic, its area and the uncorrected mosaic. */
-  function writeWhole(sums: Coadder, plainSums: Coadder | undefined, output: string, uncorrected: string | undefined): WrittenMosaic {
-    const mosaic = finishMosaic(sums, template, false);
-    writeMosaicPlane(output, mosaic.header, mosaic.width, mosaic.height, mosaic.value);
-    writeMosaicPlane(areaFileName(output), mosaic.header, mosaic.width, mosaic.height, mosaic.area);
-    if (plainSums && uncorrected) {
-      const m = finishMosaic(plainSums, template, false);
-      writeMosaicPlane(uncorrected, m.header, m.width, m.height, m.value);
-    }
-    return { x0: mosaic.x0, y0: mosaic.y0, width: mosaic.width, height: mosaic.height, header: mosaic.header, output, uncorrected };
+    if (!projDir) await rm(cacheDir, { recursive: true, force: true });
   }
 
   async function report(mosaic: WrittenMosaic, used: number): Promise<BuildResult> {
@@ -380,9 +333,6 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** Mosaic pixels per row band of the median coadd (bounds its memory: the band's sums plus the images' rows in it). */
-const MEDIAN_BAND_PIXELS = 1 << 20;
-
 interface WrittenMosaic {
   x0: number;
   y0: number;
@@ -393,41 +343,15 @@ interface WrittenMosaic {
   uncorrected?: string;
 }
 
-/** The streaming writers of a banded coadd: value, area and (optionally) the uncorrected value, cropped to `box`. */
-class MosaicWriters {
-  readonly header: Header;
-  private readonly writers: FitsWriter[];
-  constructor(
-    template: Header,
-    private readonly box: { x0: number; y0: number; width: number; height: number },
-    output: string,
-    uncorrected?: string,
-  ) {
-    this.header = projectedHeader(template, box);
-    const shape = [box.width, box.height];
-    this.writers = [];
-    try {
-      for (const path of [output, areaFileName(output), ...(uncorrected ? [uncorrected] : [])])
-        this.writers.push(createFitsWriter(path, this.header, shape, { bitpix: -64 }));
-    } catch (err) {
-      this.abort();
-      throw err;
-    }
-  }
-  /** Append one finished band (the Coadders' rows, full template width). */
-  write(sums: Coadder, plainSums?: Coadder): void {
-    const band = { ...this.box, y0: sums.rowStart, height: sums.rowEnd - sums.rowStart };
-    const { value, area } = sums.finish();
-    this.writers[0].writeRows(cropBand(value, sums.width, sums.rowStart, band));
-    this.writers[1].writeRows(cropBand(area, sums.width, sums.rowStart, band).map((a) => (Number.isNaN(a) ? 0 : a)));
-    if (plainSums && this.writers[2]) this.writers[2].writeRows(cropBand(plainSums.finish().value, sums.width, sums.rowStart, band));
-  }
-  close(): void {
-    for (const w of this.writers) w.close();
-  }
-  abort(): void {
-    for (const w of this.writers) w.abort();
-  }
+/** With MOSAIC_DEBUG_MEMORY set: one stderr line of memory in use and peak RSS so far, after a pass. */
+function logMemory(pass: string): void {
+  if (!process.env.MOSAIC_DEBUG_MEMORY) return;
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+  const m = process.memoryUsage();
+  const peak = process.resourceUsage().maxRSS * 1024;
+  process.stderr.write(
+    `memory after ${pass}: rss ${mib(m.rss)} MiB (peak ${mib(peak)}), heap ${mib(m.heapUsed)}, external ${mib(m.external)}, arrayBuffers ${mib(m.arrayBuffers)} MiB\n`,
+  );
 }
 
 /**

@@ -16,8 +16,9 @@
  * (mAdd -e), which keeps the template's size.
  *
  * Memory: mean and count stream (two Float64 sums and a count per template pixel, inputs
- * dropped after accumulation); median keeps references to its inputs, so callers with
- * many images feed it row bands (`rows`) instead.
+ * dropped after accumulation); median keeps references to its inputs. For large mosaics a
+ * `Coadder` per band of rows (`rows`) bounds both: `pipeline/coadd-bands.ts` does that from
+ * files, byte-identical to one whole-template `Coadder` fed the same images in the same order.
  *
  * Background corrections (mBgExec) can be applied while coadding: plane
  * `a·(X − CRPIX1) + b·(Y − CRPIX2) + c` with X, Y 0-based mosaic pixel indices, which is
@@ -230,14 +231,16 @@ export class Coadder {
   }
 }
 
-/** Copy the rows/columns of `box` out of a full-template-width band starting at row `rowStart`. */
+/** Copy the rows/columns of `box` out of a full-template-width band starting at row `rowStart` (NaN outside the band). */
 export function cropBand(src: Float64Array, width: number, rowStart: number, box: Box): Float64Array {
   const out = new Float64Array(box.width * box.height);
+  const rows = width > 0 ? src.length / width : 0;
   for (let j = 0; j < box.height; j++) {
     const y = box.y0 + j - rowStart;
+    const inside = y >= 0 && y < rows;
     for (let i = 0; i < box.width; i++) {
       const x = box.x0 + i;
-      out[j * box.width + i] = x >= 0 && x < width && y >= 0 ? src[y * width + x] : NaN;
+      out[j * box.width + i] = inside && x >= 0 && x < width ? src[y * width + x] : NaN;
     }
   }
   return out;

@@ -1,13 +1,13 @@
 /** `mosaic add [-p DIR] [-a mean|median|count] [-e] IMAGES.tbl TEMPLATE.hdr OUT.fits` (mAdd). */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MosaicError } from '../../errors.js';
-import { readImage } from '../../fits/read.js';
+import { readImageRows } from '../../fits/read.js';
 import { readIpacTable, findColumn } from '../../tables/ipac.js';
 import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
-import { Coadder, finishMosaic, COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
+import { COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
 import { placementFromHeader } from '../../stages/types.js';
-import { areaFileName, writeMosaicPlane } from '../../pipeline/build.js';
+import { areaFileName } from '../../pipeline/build.js';
+import { coaddInBands, type CoaddSource } from '../../pipeline/coadd-bands.js';
 import { createProgress } from '../../pipeline/progress.js';
 import type { Command } from '../command.js';
 
@@ -34,27 +34,22 @@ export const addCommand: Command = {
     if (table.rows.length === 0) throw new MosaicError('E_NO_INPUT', 'the image table has no rows: no images to coadd', { stage: 'add', file: images });
     const template = await readMosaicTemplate(tpl, 'add');
     const dir = (args.options.path as string | undefined) ?? '.';
-    // Mean and count stream one image at a time; median keeps the images (see stages/add.ts).
-    const coadder = new Coadder(template, { combine: args.options.combine as CombineMethod });
+    // Placements from the headers (no pixels read), then a coadd in row bands in table order:
+    // memory is one band of the mosaic plus the images' rows in it (pipeline/coadd-bands.ts).
+    const sources: CoaddSource[] = [];
+    for (const row of table.rows) {
+      const value = join(dir, String(row[fcol]));
+      const { header } = await readImageRows(value, { y0: 0, rows: 0 });
+      sources.push({ value, area: areaFileName(value), ...placementFromHeader(template, header) });
+    }
     const progress = createProgress(ctx.stderr, { isTTY: ctx.isTTY, quiet: ctx.quiet || ctx.json });
-    progress.start('add', table.rows.length);
-    for (const [i, row] of table.rows.entries()) {
-      const file = join(dir, String(row[fcol]));
-      const value = await readImage(file);
-      const area = await readImage(areaFileName(file));
-      const place = placementFromHeader(template, value.header);
-      coadder.accumulate({ ...place, value: value.data, area: area.data, source: file });
-      progress.update(i + 1);
-    }
-    progress.finish();
-    const m = finishMosaic(coadder, template, Boolean(args.options.exact));
-    writeMosaicPlane(out, m.header, m.width, m.height, m.value);
-    try {
-      writeMosaicPlane(areaFileName(out), m.header, m.width, m.height, m.area);
-    } catch (err) {
-      rmSync(out, { force: true }); // a mosaic without its area image is not a usable output
-      throw err;
-    }
+    // Both files appear only when every band is written (the writers remove them on failure).
+    const m = await coaddInBands(
+      template,
+      sources,
+      { value: out, area: areaFileName(out) },
+      { combine: args.options.combine as CombineMethod, exactSize: Boolean(args.options.exact), progress },
+    );
     return { time: Math.round((performance.now() - t0) / 1000), naxis1: m.width, naxis2: m.height, count: m.images };
   },
 };
