@@ -79,8 +79,59 @@ export function solveSmall(m: number[][], r: number[]): number[] | undefined {
 }
 
 /**
+ * The points with a non-NaN value, as Float64Arrays in their original order (so every sum
+ * below adds the same terms in the same order as a loop over the input that skips NaN).
+ * Inputs that are already NaN-free Float64Arrays are used as they are (never written to).
+ */
+function finitePoints(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>): { px: Float64Array; py: Float64Array; pz: Float64Array } {
+  let n = 0;
+  for (let i = 0; i < z.length; i++) if (!Number.isNaN(z[i])) n++;
+  if (n === z.length && x instanceof Float64Array && y instanceof Float64Array && z instanceof Float64Array) return { px: x, py: y, pz: z };
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pz = new Float64Array(n);
+  for (let i = 0, k = 0; i < z.length; i++) {
+    const zi = z[i];
+    if (Number.isNaN(zi)) continue;
+    px[k] = x[i];
+    py[k] = y[i];
+    pz[k] = zi;
+    k++;
+  }
+  return { px, py, pz };
+}
+
+/**
+ * Extent of the points a fit used: all of them (`all`), or those with |resid[i]| ≤ limit,
+ * the test of the fit loop negated (so a NaN residual counts as kept, as it does there).
+ * Infinite extents when no point qualifies.
+ */
+function keptExtent(px: Float64Array, py: Float64Array, resid: Float64Array, all: boolean, limit: number): { xmin: number; xmax: number; ymin: number; ymax: number } {
+  let xmin = Infinity;
+  let xmax = -Infinity;
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  for (let i = 0; i < px.length; i++) {
+    if (!all && Math.abs(resid[i]) > limit) continue;
+    const xi = px[i];
+    const yi = py[i];
+    if (xi < xmin) xmin = xi;
+    if (xi > xmax) xmax = xi;
+    if (yi < ymin) ymin = yi;
+    if (yi > ymax) ymax = yi;
+  }
+  return { xmin, xmax, ymin, ymax };
+}
+
+/**
  * Fit a plane to the finite points (x[i], y[i], z[i]); NaN z values are ignored.
  * Coordinates are used as given (mFitplane uses pixel offsets from CRPIX; see stages/fit-plane.ts).
+ *
+ * Each pass makes two sweeps over the points: one sums the normal equations of the points
+ * kept by the previous pass, one measures the residuals of the new plane (stored, so the next
+ * pass tests them without re-evaluating the plane) and their rms. The extent of the kept
+ * points is measured once, after the last pass. Sums run in input order, so the result is
+ * the same to the last bit as the plain one-point-at-a-time formulation.
  *
  * @throws MosaicError `E_NO_OVERLAP` when no finite point is given, or when the points do not
  *   determine a plane (fewer than 3, or all on one line) and `levelOnly` is false.
@@ -94,59 +145,66 @@ export function fitPlaneToPoints(
   const levelOnly = options.levelOnly ?? false;
   const iterations = options.iterations ?? 20;
   const clip = options.clip ?? 2;
+  const { px, py, pz } = finitePoints(x, y, z);
+  const n = pz.length;
+  // Residuals of the current plane, and of the plane the last fit's points were chosen by:
+  // two buffers swapped each pass, so the final fit's selection can be replayed for its extent.
+  const all = keptExtent(px, py, px, true, 0);
+  let resid = new Float64Array(n);
+  let keptBy = new Float64Array(n);
   let a = 0;
   let b = 0;
   let c = 0;
   let rms = 0;
   let npixel = 0;
   let m: PointMoments = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, syy: 0 };
-  let box = { xmin: 0, xmax: 0, ymin: 0, ymax: 0 };
+  // How the last fit chose its points: all of them, or |keptBy[i]| ≤ keptLimit.
+  let keptAll = true;
+  let keptLimit = 0;
   for (let it = 0; it < iterations; it++) {
-    const s = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, syy: 0 };
+    const clipping = rms > 0;
+    const limit = clip * rms;
+    let cnt = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    let syy = 0;
     let sz = 0;
     let sxz = 0;
     let syz = 0;
-    let xmin = Infinity;
-    let xmax = -Infinity;
-    let ymin = Infinity;
-    let ymax = -Infinity;
-    for (let i = 0; i < z.length; i++) {
-      const zi = z[i];
-      if (Number.isNaN(zi)) continue;
-      const xi = x[i];
-      const yi = y[i];
-      if (rms > 0 && Math.abs(zi - (a * xi + b * yi + c)) > clip * rms) continue;
-      s.n++;
-      s.sx += xi;
-      s.sy += yi;
-      s.sxx += xi * xi;
-      s.sxy += xi * yi;
-      s.syy += yi * yi;
+    for (let i = 0; i < n; i++) {
+      if (clipping && Math.abs(resid[i]) > limit) continue;
+      const xi = px[i];
+      const yi = py[i];
+      const zi = pz[i];
+      cnt++;
+      sx += xi;
+      sy += yi;
+      sxx += xi * xi;
+      sxy += xi * yi;
+      syy += yi * yi;
       sz += zi;
       sxz += xi * zi;
       syz += yi * zi;
-      if (xi < xmin) xmin = xi;
-      if (xi > xmax) xmax = xi;
-      if (yi < ymin) ymin = yi;
-      if (yi > ymax) ymax = yi;
     }
-    if (s.n === 0) {
+    if (cnt === 0) {
       if (it === 0) throw new MosaicError('E_NO_OVERLAP', 'no finite pixel to fit', { stage: 'fitplane' });
       break; // every point clipped (cannot happen with rms > 0, kept for safety): keep the last fit
     }
     if (levelOnly) {
       a = 0;
       b = 0;
-      c = sz / s.n;
+      c = sz / cnt;
     } else {
       // Solve in coordinates centred on the mean point: better conditioned, same plane.
-      const mx = s.sx / s.n;
-      const my = s.sy / s.n;
-      const cxx = s.sxx - s.sx * mx;
-      const cxy = s.sxy - s.sx * my;
-      const cyy = s.syy - s.sy * my;
-      const cxz = sxz - s.sx * (sz / s.n);
-      const cyz = syz - s.sy * (sz / s.n);
+      const mx = sx / cnt;
+      const my = sy / cnt;
+      const cxx = sxx - sx * mx;
+      const cxy = sxy - sx * my;
+      const cyy = syy - sy * my;
+      const cxz = sxz - sx * (sz / cnt);
+      const cyz = syz - sy * (sz / cnt);
       const p = solveSmall(
         [
           [cxx, cxy],
@@ -154,29 +212,39 @@ export function fitPlaneToPoints(
         ],
         [cxz, cyz],
       );
-      if (!p) throw new MosaicError('E_NO_OVERLAP', `too few pixels to fit a plane (${s.n}, collinear)`, { stage: 'fitplane' });
+      if (!p) throw new MosaicError('E_NO_OVERLAP', `too few pixels to fit a plane (${cnt}, collinear)`, { stage: 'fitplane' });
       [a, b] = p;
-      c = sz / s.n - a * mx - b * my;
+      c = sz / cnt - a * mx - b * my;
     }
-    m = s;
-    box = { xmin, xmax, ymin, ymax };
+    m = { n: cnt, sx, sy, sxx, sxy, syy };
+    keptAll = !clipping;
+    keptLimit = limit;
+    [resid, keptBy] = [keptBy, resid];
     // rms over the points within clip·(previous rms) of the new plane (all points on the first pass).
+    const rmsLimit = clip * rms;
     let szz = 0;
-    let cnt = 0;
-    for (let i = 0; i < z.length; i++) {
-      const zi = z[i];
-      if (Number.isNaN(zi)) continue;
-      const dz = Math.abs(zi - (a * x[i] + b * y[i] + c));
-      if (it > 0 && dz > clip * rms) continue;
+    let rcnt = 0;
+    for (let i = 0; i < n; i++) {
+      const r = pz[i] - (a * px[i] + b * py[i] + c);
+      resid[i] = r;
+      const dz = Math.abs(r);
+      if (it > 0 && dz > rmsLimit) continue;
       szz += dz * dz;
-      cnt++;
+      rcnt++;
     }
-    if (cnt === 0) break;
-    rms = Math.sqrt(szz / cnt);
-    npixel = cnt;
+    if (rcnt === 0) break;
+    rms = Math.sqrt(szz / rcnt);
+    npixel = rcnt;
     // An exact fit (noise-free data, or identical pixels): clipping at 2·rms would only keep
-    // rounding noise, so stop here.
-    if (rms <= 1e-12 * (Math.abs(sz / s.n) + Math.abs(a) * Math.abs(box.xmax - box.xmin) + Math.abs(b) * Math.abs(box.ymax - box.ymin) + 1e-300)) break;
+    // rounding noise, so stop here. The test scales with the extent of the fitted points; the
+    // extent of all points bounds it from above, so the fitted points' extent is only measured
+    // when that bound lets the test pass.
+    const level = Math.abs(sz / cnt);
+    if (rms <= 1e-12 * (level + Math.abs(a) * (all.xmax - all.xmin) + Math.abs(b) * (all.ymax - all.ymin) + 1e-300)) {
+      const box = keptExtent(px, py, keptBy, keptAll, keptLimit);
+      if (rms <= 1e-12 * (level + Math.abs(a) * Math.abs(box.xmax - box.xmin) + Math.abs(b) * Math.abs(box.ymax - box.ymin) + 1e-300)) break;
+    }
   }
+  const box = keptExtent(px, py, keptBy, keptAll, keptLimit);
   return { a, b, c, rms, npixel, ...box, xcenter: m.sx / m.n, ycenter: m.sy / m.n, moments: m };
 }

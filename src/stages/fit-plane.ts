@@ -60,29 +60,36 @@ export function fitDiffPlane(diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'heig
   const crpix2 = mosaicCrpix.crpix2 - diff.y0;
   if (!options.levelOnly && (diff.width < 2 || diff.height < 2))
     throw new MosaicError('E_NO_OVERLAP', 'too few pixels to fit', { stage: 'fitplane' });
-  const n = diff.width * diff.height;
+  // The finite pixels only, as coordinate/value arrays (row-major order, as Montage reads them).
+  const { width, height, value } = diff;
+  let n = 0;
+  for (let k = 0; k < width * height; k++) if (!Number.isNaN(value[k])) n++;
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
+  const zs = new Float64Array(n);
   const bx: number[] = [];
   const by: number[] = [];
-  for (let j = 0; j < diff.height; j++) {
-    let lo = diff.width;
+  for (let j = 0, k = 0; j < height; j++) {
+    let lo = width;
     let hi = -1;
-    for (let i = 0; i < diff.width; i++) {
-      xs[i + diff.width * j] = i - crpix1;
-      ys[i + diff.width * j] = j - crpix2;
-      if (!Number.isNaN(diff.value[i + diff.width * j])) {
-        if (i < lo) lo = i;
-        hi = i;
-      }
+    const y = j - crpix2;
+    for (let i = 0; i < width; i++) {
+      const v = value[i + width * j];
+      if (Number.isNaN(v)) continue;
+      xs[k] = i - crpix1;
+      ys[k] = y;
+      zs[k] = v;
+      k++;
+      if (i < lo) lo = i;
+      hi = i;
     }
     // Montage keeps the row's two extreme pixels when the row spans more than one pixel.
     if (lo < hi) {
       bx.push(lo - crpix1, hi - crpix1);
-      by.push(j - crpix2, j - crpix2);
+      by.push(y, y);
     }
   }
-  const f = fitPlaneToPoints(xs, ys, diff.value, { ...options, iterations: options.iterations ?? MONTAGE_FIT_PASSES });
+  const f = fitPlaneToPoints(xs, ys, zs, { ...options, iterations: options.iterations ?? MONTAGE_FIT_PASSES });
   let box = { x: 0, y: 0, width: 0, height: 0, angleDeg: 0 };
   const mab = bx.length >= 3 ? minAreaBox(bx, by) : undefined;
   if (mab) box = mab;
