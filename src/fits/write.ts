@@ -31,6 +31,8 @@ export interface WriteFitsOptions {
    * createFitsWriter default: the header's BLANK; without one, a NaN is an E_ARGUMENT error.
    */
   blank?: number;
+  /** Flush to disk before the atomic rename (default true); false for scratch files of one run. */
+  durable?: boolean;
 }
 
 /** Pixels to write: a `FitsImage`, or any header + data + shape. */
@@ -159,7 +161,7 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
   const bytesPerPixel = Math.abs(bitpix) / 8;
   let out: AtomicFileWriter;
   try {
-    out = new AtomicFileWriter(path, 'fits');
+    out = new AtomicFileWriter(path, 'fits', { durable: options.durable });
   } catch (err) {
     const e = asMosaicError(err, { stage: 'fits', file: path });
     if (e.code === 'E_FILE_NOT_FOUND') throw new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage: 'fits', file: path, cause: err });

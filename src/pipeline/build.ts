@@ -224,6 +224,8 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       method: opts.method ?? 'exact',
       cntr: im.cntr,
       write: mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)),
+      // A private cache lives for this run only: no need to flush it to disk.
+      durable: projDir !== undefined,
       returnPixels: false,
     }));
     progress.start('project', tasks.length);

@@ -25,6 +25,8 @@ export interface ProjectTaskInput {
   cntr?: number;
   /** Write `<value>` and `<area>` FITS files (BITPIX −64, Montage's mProject output). */
   write?: { value: string; area: string };
+  /** Flush written files to disk (default true); the build's private scratch cache skips it. */
+  durable?: boolean;
   /** Send the pixels back (false for projexec, which only writes files). Default true. */
   returnPixels?: boolean;
 }
@@ -155,8 +157,9 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
   if (input.write) {
     const header = projectedHeader(template, p);
     const shape = [p.width, p.height];
-    await writeFits(input.write.value, { header, data: p.value, shape }, { bitpix: -64 });
-    await writeFits(input.write.area, { header, data: p.area, shape }, { bitpix: -64 });
+    const durable = input.durable ?? true;
+    await writeFits(input.write.value, { header, data: p.value, shape }, { bitpix: -64, durable });
+    await writeFits(input.write.area, { header, data: p.area, shape }, { bitpix: -64, durable });
   }
   const back = input.returnPixels !== false;
   const value = back ? (p.value as Float64Array) : undefined;

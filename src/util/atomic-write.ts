@@ -90,9 +90,16 @@ export class AtomicFileWriter {
   private fd: number;
   private readonly stage?: string;
 
-  constructor(path: string, stage?: string) {
+  private readonly durable: boolean;
+
+  /**
+   * `durable` (default true) flushes the data to disk before the rename, so the file survives
+   * a power cut; scratch files that live for one run (the build's projection cache) skip it.
+   */
+  constructor(path: string, stage?: string, options: { durable?: boolean } = {}) {
     this.path = path;
     this.stage = stage;
+    this.durable = options.durable ?? true;
     checkDestination(path, stage);
     this.tmp = temporaryName(path);
     try {
@@ -114,7 +121,7 @@ export class AtomicFileWriter {
 
   commit(): void {
     try {
-      fsyncSync(this.fd);
+      if (this.durable) fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = -1;
       renameSync(this.tmp, this.path);
