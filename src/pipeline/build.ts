@@ -42,6 +42,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
+import { areaFileName } from '../fits/area-pair.js';
 import type { Header } from '../fits/header.js';
 import { createFitsWriter, type FitsWriter } from '../fits/write.js';
 import { readTemplate, writeTemplate } from '../tables/template.js';
@@ -119,11 +120,6 @@ export interface BuildResult {
   mosaic: Pick<Mosaic, 'x0' | 'y0' | 'width' | 'height' | 'header'>;
 }
 
-/** `x.fits` → `x_area.fits` (Montage's naming; a name without .fits/.fit gets the suffix appended). */
-export function areaFileName(path: string): string {
-  const m = /\.(fits?|FITS?)$/.exec(path);
-  return m ? `${path.slice(0, m.index)}_area${m[0]}` : `${path}_area.fits`;
-}
 
 /** mProjExec's output name for an input: `hdu<N>_<basename>` with `.fits` appended unless it ends so. */
 export function projectedFileName(fname: string, hdu: number): { value: string; area: string } {

@@ -6,7 +6,7 @@ import { readIpacTable, findColumn } from '../../tables/ipac.js';
 import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
 import { COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';
 import { placementFromHeader } from '../../stages/types.js';
-import { areaFileName } from '../../pipeline/build.js';
+import { areaFileName } from '../../fits/area-pair.js';
 import { coaddInBands, type CoaddSource } from '../../pipeline/coadd-bands.js';
 import { createProgress } from '../../pipeline/progress.js';
 import type { Command } from '../command.js';

@@ -10,7 +10,7 @@ import { MosaicError } from '../../errors.js';
 import { findColumn, readIpacTable } from '../../tables/ipac.js';
 import { correctionsFromTable } from '../../stages/bg-model.js';
 import { backgroundFile, type BackgroundPlane } from '../../stages/background.js';
-import { areaFileName } from '../../pipeline/build.js';
+import { areaFileName } from '../../fits/area-pair.js';
 import type { Command } from '../command.js';
 import { checkOutputFile } from '../preflight.js';
 

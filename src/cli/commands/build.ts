@@ -2,7 +2,8 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { asMosaicError } from '../../errors.js';
-import { areaFileName, buildMosaic } from '../../pipeline/build.js';
+import { areaFileName } from '../../fits/area-pair.js';
+import { buildMosaic } from '../../pipeline/build.js';
 import { createProgress } from '../../pipeline/progress.js';
 import { PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { COMBINE_METHODS, type CombineMethod } from '../../stages/add.js';

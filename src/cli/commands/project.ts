@@ -5,7 +5,7 @@ import { writeFits } from '../../fits/write.js';
 import { readMosaicTemplate } from '../preflight.js';
 import { project, PROJECT_METHODS, type ProjectMethod } from '../../stages/project.js';
 import { projectedHeader } from '../../stages/types.js';
-import { areaFileName } from '../../pipeline/build.js';
+import { areaFileName } from '../../fits/area-pair.js';
 import type { Command } from '../command.js';
 
 export const projectCommand: Command = {
