@@ -27,16 +27,12 @@
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import { projectedHeader, type ProjectedImage } from './types.js';
+import type { BackgroundPlane } from './background.js';
 
 export type CombineMethod = 'mean' | 'median' | 'count';
 export const COMBINE_METHODS: readonly CombineMethod[] = ['mean', 'median', 'count'];
 
-/** A background plane to subtract from one image (mBgModel's corrections.tbl row). */
-export interface BackgroundPlane {
-  a: number;
-  b: number;
-  c: number;
-}
+export type { BackgroundPlane };
 
 export interface AddOptions {
   /** Default `mean`. */
