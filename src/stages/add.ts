@@ -25,6 +25,7 @@
  * Montage's `A·(i − crpix1) + B·(j − crpix2) + C` evaluated in each projected image.
  */
 import { MosaicError } from '../errors.js';
+import { coaddAccumulate } from '../kernels/index.js';
 import type { Header } from '../fits/header.js';
 import { projectedHeader, type ProjectedImage } from './types.js';
 import type { BackgroundPlane } from './background.js';
@@ -125,7 +126,9 @@ export class Coadder {
   readonly combine: CombineMethod;
   private readonly sumVA: Float64Array;
   private readonly sumA: Float64Array;
-  private readonly count: Float64Array | null;
+  private readonly count: Uint32Array | null;
+  /** Scratch counts for mean (the accumulate kernel always counts). */
+  private scratchCount?: Uint32Array;
   private readonly kept: Array<{ img: ProjectedImage; plane?: BackgroundPlane }> = [];
   private readonly crpix1: number;
   private readonly crpix2: number;
@@ -148,7 +151,7 @@ export class Coadder {
     const streaming = this.combine !== 'median';
     this.sumVA = new Float64Array(streaming ? n : 0);
     this.sumA = new Float64Array(streaming ? n : 0);
-    this.count = this.combine === 'count' ? new Float64Array(n) : null;
+    this.count = this.combine === 'count' ? new Uint32Array(n) : null;
   }
 
   /** Add one projected image (pixels outside the template or the band are ignored). */
@@ -159,26 +162,32 @@ export class Coadder {
       this.kept.push({ img, plane });
       return;
     }
-    const { sumVA, sumA, count, width: W } = this;
-    const ys = Math.max(img.y0, this.rowStart);
-    const ye = Math.min(img.y0 + img.height, this.rowEnd);
-    const xs = Math.max(img.x0, 0);
-    const xe = Math.min(img.x0 + img.width, W);
-    for (let y = ys; y < ye; y++) {
-      const srcRow = (y - img.y0) * img.width - img.x0;
-      const dstRow = (y - this.rowStart) * W;
-      const by = plane ? plane.b * (y - this.crpix2) + plane.c : 0;
-      for (let x = xs; x < xe; x++) {
-        const a = img.area[srcRow + x];
-        if (!(a > 0)) continue;
-        let v = img.value[srcRow + x];
-        if (!Number.isFinite(v)) continue;
-        if (plane) v -= plane.a * (x - this.crpix1) + by;
-        sumVA[dstRow + x] += v * a;
-        sumA[dstRow + x] += a;
-        if (count) count[dstRow + x] += 1;
+    const { sumVA, sumA, width: W } = this;
+    if (img.width === 0 || img.height === 0) return; // an empty crop (outside this band) adds nothing
+    let value = img.value;
+    if (plane) {
+      // The plane is subtracted here (same expression as mBackground), the sums in the kernel.
+      const corrected = new Float64Array(value.length);
+      for (let y = 0; y < img.height; y++) {
+        const by = plane.b * (img.y0 + y - this.crpix2) + plane.c;
+        const row = y * img.width;
+        for (let x = 0; x < img.width; x++) corrected[row + x] = value[row + x] - (plane.a * (img.x0 + x - this.crpix1) + by);
       }
+      value = corrected;
     }
+    const count = this.count ?? (this.scratchCount ??= new Uint32Array(sumA.length));
+    coaddAccumulate({
+      sumVW: sumVA,
+      sumW: sumA,
+      count,
+      mosaicWidth: W,
+      tileValue: value,
+      tileWeight: img.area,
+      tileWidth: img.width,
+      tileHeight: img.height,
+      x0: img.x0,
+      y0: img.y0 - this.rowStart,
+    });
   }
 
   /** Value and area of every pixel of the band (NaN / 0 where nothing contributed). */
