@@ -66,7 +66,9 @@ export function commandHelp(cmd: Command): string {
 
 /** Run one command with argv (after the command name). Returns the process exit code. */
 export async function runCommand(cmd: Command, argv: string[], io: CommandIO): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // `-h` means help unless the command gives it another meaning (project -h HDU, as mProject).
+  const hTaken = cmd.options.some((o) => o.short === 'h');
+  if (argv.includes('--help') || (!hTaken && argv.includes('-h'))) {
     io.stdout.write(commandHelp(cmd) + '\n');
     return 0;
   }

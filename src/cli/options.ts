@@ -178,7 +178,8 @@ export function formatHelp(
     for (const p of positionals) lines.push(`  ${p.name.toUpperCase().padEnd(22)} ${p.help}`);
   }
   lines.push('', 'Options:');
-  const all: OptionSpec[] = [...options, { name: 'help', short: 'h', type: 'boolean', help: 'Show this help' }];
+  const helpShort = options.some((o) => o.short === 'h') ? undefined : 'h';
+  const all: OptionSpec[] = [...options, { name: 'help', short: helpShort, type: 'boolean', help: 'Show this help' }];
   for (const o of all) {
     if (o.hidden) continue;
     const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'boolean' ? '' : ` ${o.arg ?? (o.type === 'enum' ? o.values!.join('|') : o.type.toUpperCase())}`}`;

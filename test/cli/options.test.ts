@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, formatHelp, type OptionSpec, type PositionalSpec } from '../../src/cli/options.js';
 import { formatStatusLine } from '../../src/cli/command.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const options: OptionSpec[] = [
   { name: 'threads', type: 'integer', min: 1, help: 'Worker threads' },
@@ -42,6 +43,18 @@ describe('options schema', () => {
     expect(help).toContain('-p, --path DIR');
     expect(help).toContain('--combine mean|median|count');
     expect(help).toContain('(default: mean)');
+  });
+
+  it('lets a command own -h (project -h HDU, as mProject) and keeps --help', async () => {
+    const help = formatHelp('project', 'S', [{ name: 'hdu', short: 'h', type: 'integer', help: 'HDU' }], []);
+    expect(help).toContain('-h, --hdu INTEGER');
+    expect(help).not.toContain('-h, --help');
+    // Before the fix, -h printed the help and exited 0 instead of reading the HDU.
+    const r = await runCli('project', ['-h', '1', '/nonexistent/in.fits', '/tmp/out.fits', '/nonexistent/t.hdr']);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).not.toContain('Usage:');
+    expect((await runCli('project', ['--help'])).stdout).toContain('Usage: mosaic project');
+    expect((await runCli('add', ['-h'])).stdout).toContain('Usage: mosaic add');
   });
 
   it('formats Montage status lines', () => {

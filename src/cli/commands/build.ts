@@ -1,7 +1,7 @@
 /** `mosaic build INPUT… -o OUT.fits [--no-bg | --level-only] [--template HDR] [--png OUT.png] [--workdir DIR] [--threads N]`. */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { asMosaicError } from '../../errors.js';
+import { asMosaicError, MosaicError } from '../../errors.js';
 import { areaFileName } from '../../fits/area-pair.js';
 import { buildMosaic } from '../../pipeline/build.js';
 import { createProgress } from '../../pipeline/progress.js';
@@ -52,6 +52,11 @@ export const buildCommand: Command = {
       // The mosaic is written before its area image: without the area image it is no output.
       const e = asMosaicError(err, { stage: 'build' });
       if (e.file && resolve(e.file) === resolve(areaFileName(o.output as string))) await rm(o.output as string, { force: true });
+      // `build DIR OUT.fits` (mAdd habit): the last argument was meant as the output.
+      const inputs = args.positionals.inputs as string[];
+      const last = inputs[inputs.length - 1];
+      if (e.code === 'E_FILE_NOT_FOUND' && inputs.length > 1 && e.file === last && /\.fits?$/i.test(last))
+        throw new MosaicError(e.code, `${e.message} (every argument is an input; name the mosaic with -o OUT.fits)`, { stage: 'build', file: e.file });
       throw e;
     });
     return {

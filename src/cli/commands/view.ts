@@ -57,10 +57,10 @@ export const viewCommand: Command = {
     } else {
       const input = args.positionals.input as string | undefined;
       const rgb = o.rgb as string[] | undefined;
-      if (!o.out) throw new MosaicError('E_USAGE', 'Missing option --out', { stage: 'view' });
       if (rgb && rgb.length !== 3) throw new MosaicError('E_USAGE', `Expected three files for --rgb but received ${rgb.length}`, { stage: 'view' });
       if (rgb && input) throw new MosaicError('E_USAGE', 'Give either IN or --rgb R G B, not both', { stage: 'view' });
       if (!rgb && !input) throw new MosaicError('E_USAGE', 'Missing argument INPUT', { stage: 'view' });
+      if (!o.out) throw new MosaicError('E_USAGE', 'Missing option --out', { stage: 'view' });
       const channel = (file: string): ViewChannel => ({
         file,
         stretch: o.stretch as StretchName,
