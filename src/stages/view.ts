@@ -142,7 +142,10 @@ async function loadChannel(ch: ViewChannel): Promise<{ layer: Layer; report: Cha
 /** Output format from options or the file extension. */
 export function outputFormat(options: Pick<ViewOptions, 'output' | 'format'>): 'png' | 'jpeg' {
   if (options.format) return options.format;
-  return /^\.jpe?g$/i.test(extname(options.output)) ? 'jpeg' : 'png';
+  const ext = extname(options.output).toLowerCase();
+  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
+  if (ext === '.png' || ext === '') return 'png';
+  throw new MosaicError('E_ARGUMENT', `Expected an output ending in .png, .jpg or .jpeg but received "${ext}"`, { stage: 'view', file: options.output });
 }
 
 /** Encode a rendered picture as PNG (one channel when gray) or JPEG. */

@@ -1,6 +1,7 @@
 /** CLI argument checks of `mosaic view` (the rendering itself is tested in test/stages). */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { outputFormat } from '../../src/stages/view.js';
 
 describe('mosaic view arguments', () => {
   it('names the missing input before the missing --out', async () => {
@@ -13,5 +14,11 @@ describe('mosaic view arguments', () => {
     const r = await runCli('view', ['in.fits']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Missing option --out');
+  });
+
+  it('picks the format from the extension and refuses unknown ones', () => {
+    expect(outputFormat({ output: 'm.PNG' })).toBe('png');
+    expect(outputFormat({ output: 'm.jpeg' })).toBe('jpeg');
+    expect(() => outputFormat({ output: 'm.gif' })).toThrow('Expected an output ending in .png, .jpg or .jpeg but received ".gif"');
   });
 });
