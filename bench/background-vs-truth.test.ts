@@ -1,0 +1,165 @@
+/**
+ * Accuracy against a known truth, ours vs Montage: simulate a survey (`simulate`, which
+ * injects one background plane per frame), run Montage's full chain (mImgtbl … mOverlaps,
+ * mDiffExec, mFitExec, mBgModel, mBgExec, mAdd) and our `buildMosaic` on the same raw frames
+ * with truth.hdr as the template, and measure both mosaics against truth.fits.
+ *
+ * Background matching fixes the frames' levels only up to one common level, so one constant
+ * (the median of mosaic − truth) is removed from each mosaic separately. The statistics use
+ * the pixels where both mosaics and the truth are finite, r = mosaic − truth − constant:
+ * - median |r| per pixel (noise plus background error plus resampling error), and
+ * - the 95th percentile over 64×64 blocks of |median r in the block|: the noise averages out
+ *   of a block median, leaving the background error the matching left behind.
+ *
+ * Issue #5 asks for ours ≤ Montage's. Measured 2026-11-25 (standard, seed 1, σ = 2 DN): median |r|
+ * ours 1.18 vs Montage 1.39 DN (passes), block p95 ours 1.78 vs Montage 0.68 DN (FAILS). Cause: a
+ * weakly constrained mode of the background solve (per-frame slopes growing across the narrow
+ * side overlaps) that the exact least-squares solve fits to noise while Montage's finite sweeps
+ * leave it damped. That is why this lives in bench/ and not in `npm test` until it is fixed:
+ * `npx vitest run --config bench/vitest.config.ts`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readImage } from '../src/fits/read.js';
+import type { FitsImage } from '../src/fits/types.js';
+import type { Header } from '../src/fits/header.js';
+import { buildMosaic } from '../src/pipeline/build.js';
+import { simulate, type SimulateResult } from '../src/stages/simulate.js';
+import { placementFromHeader } from '../src/stages/types.js';
+import { missingMontageTools, montageTemplateChain } from './montage-template-chain.js';
+
+/**
+ * The simulated set: the `standard` preset (12 frames of 512×1024, ~10 s to build, Montage ~10 s
+ * once, then cached). `small` (6 frames of 256×512) has 25-px side overlaps, too narrow to pin
+ * the x slopes, so its block medians measure the fit noise more than the method.
+ */
+const SIM = { size: 'standard', seed: 1 } as const;
+/** Side of the blocks whose medians measure the background error, pixels. */
+const BLOCK = 64;
+
+const scratch = mkdtempSync(join(tmpdir(), 'mosaic-truth-vs-montage-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Nearest-rank q-quantile (0…1) of the values (not modified). */
+function quantile(values: ArrayLike<number>, q: number): number {
+  const s = Float64Array.from(values).sort();
+  return s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
+}
+
+/** Value of a mosaic at 0-based truth-grid pixel (x, y), placed on that grid by its CRPIX; NaN outside. */
+function sampler(img: FitsImage, template: Header): (x: number, y: number) => number {
+  const p = placementFromHeader(template, img.header);
+  return (x, y) => {
+    const i = x - p.x0;
+    const j = y - p.y0;
+    return i >= 0 && j >= 0 && i < p.width && j < p.height ? img.data[i + p.width * j] : NaN;
+  };
+}
+
+/** Residual statistics of one mosaic against the truth (DN), see the file comment. */
+interface Residual {
+  offset: number;
+  median: number;
+  blockP95: number;
+  blocks: number;
+}
+
+/**
+ * Residuals of several mosaics against the truth over the pixels where all of them and the
+ * truth are finite, one constant removed from each.
+ */
+function residuals(truth: FitsImage, mosaics: FitsImage[], template: Header): { pixels: number; stats: Residual[] } {
+  const [W, H] = truth.shape;
+  const at = mosaics.map((m) => sampler(m, template));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const r: number[][] = mosaics.map(() => []);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const t = truth.data[x + W * y];
+      if (!Number.isFinite(t)) continue;
+      const v = at.map((f) => f(x, y));
+      if (!v.every(Number.isFinite)) continue;
+      xs.push(x);
+      ys.push(y);
+      v.forEach((m, k) => r[k].push(m - t));
+    }
+  const stats = r.map((res) => {
+    const offset = quantile(res, 0.5);
+    const blocks = new Map<number, number[]>();
+    for (let i = 0; i < res.length; i++) {
+      const key = Math.floor(xs[i] / BLOCK) * 1_000_000 + Math.floor(ys[i] / BLOCK);
+      let list = blocks.get(key);
+      if (!list) blocks.set(key, (list = []));
+      list.push(res[i] - offset);
+    }
+    // Only blocks at least half covered: a sliver's median is noise, not background.
+    const medians = [...blocks.values()].filter((b) => b.length >= (BLOCK * BLOCK) / 2).map((b) => Math.abs(quantile(b, 0.5)));
+    return {
+      offset,
+      median: quantile(
+        res.map((v) => Math.abs(v - offset)),
+        0.5,
+      ),
+      blockP95: quantile(medians, 0.95),
+      blocks: medians.length,
+    };
+  });
+  return { pixels: xs.length, stats };
+}
+
+const describeMontage =
+  missingMontageTools.length === 0
+    ? describe
+    : (name: string, fn: () => void) =>
+        describe.skip(`${name} (skipped: Montage binaries ${missingMontageTools.join(', ')} (Debian package montage) are not on PATH)`, fn);
+
+describeMontage(`background-matched mosaic vs truth, ours and Montage's (simulate ${SIM.size}, seed ${SIM.seed})`, () => {
+  let sim: SimulateResult;
+  let noiseSigma: number;
+  let ours: Residual;
+  let montage: Residual;
+  let pixels: number;
+
+  beforeAll(async () => {
+    const dir = join(scratch, 'sim');
+    sim = await simulate({ dir, size: SIM.size, seed: SIM.seed });
+    noiseSigma = (JSON.parse(readFileSync(sim.truthJson, 'utf8')) as { noiseSigma: number }).noiseSigma;
+    const templatePath = join(dir, 'truth.hdr');
+    const chain = montageTemplateChain(join(dir, 'raw'), templatePath, `${SIM.size}-seed${SIM.seed}`);
+    const out = join(scratch, 'ours.fits');
+    const r = await buildMosaic({ inputs: sim.files, output: out, template: templatePath, threads: 2 });
+    expect(r.background).toBe(true);
+    expect(r.used).toBe(sim.files.length);
+    const truth = await readImage(sim.truthFile!);
+    const res = residuals(truth, [await readImage(out), await readImage(chain.mosaic)], sim.truthHeader);
+    [ours, montage] = res.stats;
+    pixels = res.pixels;
+    const f = (v: number) => v.toFixed(3);
+    console.log(
+      `truth vs mosaic over ${pixels} common pixels (noise σ ${noiseSigma} DN; ${ours.blocks} blocks of ${BLOCK}×${BLOCK}):\n` +
+        `  ours    offset ${f(ours.offset)}  median |r| ${f(ours.median)}  block-median p95 ${f(ours.blockP95)} DN\n` +
+        `  Montage offset ${f(montage.offset)}  median |r| ${f(montage.median)}  block-median p95 ${f(montage.blockP95)} DN`,
+    );
+  }, 600_000);
+
+  it('compares most of the truth grid', () => {
+    expect(pixels).toBeGreaterThan(0.5 * sim.naxis1 * sim.naxis2);
+    expect(ours.blocks).toBeGreaterThanOrEqual(10);
+  });
+
+  it('our per-pixel median |residual| is no larger than Montage’s', () => {
+    expect(ours.median).toBeLessThanOrEqual(montage.median);
+  });
+
+  it('our 64×64 block-median p95 (the background error) is no larger than Montage’s', () => {
+    expect(ours.blockP95).toBeLessThanOrEqual(montage.blockP95);
+  });
+
+  it('our residual is noise-limited (median |r| ≤ σ, block-median p95 ≤ σ/2)', () => {
+    expect(ours.median).toBeLessThanOrEqual(noiseSigma);
+    expect(ours.blockP95).toBeLessThanOrEqual(noiseSigma / 2);
+  });
+});
