@@ -7,6 +7,7 @@ import { parseMViewerArgs, view, type ViewChannel, type ViewOptions } from '../.
 import { STRETCH_NAMES, type StretchName } from '../../viewer/stretch.js';
 import { MosaicError } from '../../errors.js';
 import type { Command } from '../command.js';
+import { checkOutputFile } from '../preflight.js';
 
 /** mViewer-only flags: their presence selects Montage's syntax. */
 const MVIEWER_FLAGS = new Set(['-gray', '-grey', '-red', '-green', '-blue', '-histfile', '-noflip', '-saturate', '-png', '-jpeg', '-jpg', '-out', '-ct']);
@@ -80,6 +81,7 @@ export const viewCommand: Command = {
         ...(rgb ? { red: channel(rgb[0]), green: channel(rgb[1]), blue: channel(rgb[2]) } : { gray: channel(input!) }),
       };
     }
+    checkOutputFile(options.output, 'view'); // where it cannot be written at all, say so before anything else
     const r = await view(options);
     const c = r.channels[0];
     return {
