@@ -76,6 +76,20 @@ describe('mosaic pix2sky / sky2pix', () => {
     expect(px[1][1]).toBeCloseTo(1, 9);
   });
 
+  it('prints one JSON object with --json, null off the projection', async () => {
+    const a = await run(['pix2sky', '--json', hdr], '50.5 50.5\n');
+    expect(a.code).toBe(0);
+    const sky = (JSON.parse(a.out) as { file: string; sky: number[][] }).sky;
+    expect(sky[0][0]).toBeCloseTo(83.8, 12);
+    expect(sky[0][1]).toBeCloseTo(-5.4, 12);
+    // The antipode of the reference point is not on a TAN projection.
+    const b = await run(['sky2pix', '--json', hdr], '83.8 -5.4\n263.8 5.4\n');
+    const j = JSON.parse(b.out) as { file: string; pixels: Array<[number | null, number | null]> };
+    expect(j.file).toBe(hdr);
+    expect(j.pixels[0][0]).toBeCloseTo(50.5, 9);
+    expect(j.pixels[1]).toEqual([null, null]);
+  });
+
   it('rejects an unknown frame with exit code 1 and the E_WCS_FRAME code', async () => {
     const r = await run(['pix2sky', '--frame', 'altaz', hdr], '1 1\n');
     expect(r.code).toBe(1);

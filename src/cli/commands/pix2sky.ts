@@ -55,7 +55,17 @@ async function runConvert(args: ParsedArgs, ctx: CommandContext, direction: 'pix
   const frameText = args.options.frame as string | undefined;
   const frame = frameText ? parseFrame(frameText) : undefined;
   const text = await readStdin(ctx);
-  ctx.stdout.write(direction === 'pix2sky' ? pixToSkyLines(text, wcs, frame) : skyToPixLines(text, wcs, frame));
+  const lines = direction === 'pix2sky' ? pixToSkyLines(text, wcs, frame) : skyToPixLines(text, wcs, frame);
+  if (!ctx.json) {
+    ctx.stdout.write(lines);
+    return;
+  }
+  // One JSON object: the converted pairs, null where off the projection.
+  const points = lines
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(' ').map((v) => (v === 'nan' ? null : Number(v))));
+  ctx.stdout.write(JSON.stringify({ file, [direction === 'pix2sky' ? 'sky' : 'pixels']: points }) + '\n');
 }
 
 export const pix2skyCommand: Command = {
