@@ -12,7 +12,8 @@
  *   of a block median, leaving the background error the matching left behind.
  *
  * Issue #5 asks for ours ≤ Montage's. Measured 2026-11-25 (standard, seed 1, σ = 2 DN): median |r|
- * ours 1.18 vs Montage 1.39 DN (passes), block p95 ours 1.78 vs Montage 0.68 DN (FAILS). Cause: a
+ * ours 1.18 vs Montage 0.94 DN, block p95 ours 1.78 vs Montage 0.49 DN (both FAIL; with Montage's quick-look
+ * projections, mProjExec -q, Montage's figures were 1.39 and 0.68). Projections and pair fits are identical. Cause: a
  * weakly constrained mode of the background solve (per-frame slopes growing across the narrow
  * side overlaps) that the exact least-squares solve fits to noise while Montage's finite sweeps
  * leave it damped. That is why this lives in bench/ and not in `npm test` until it is fixed:

@@ -4,16 +4,18 @@
  * mImgtbl → mProjExec → mImgtbl → mOverlaps → mDiffExec → mFitExec → mBgModel → mBgExec → mAdd,
  * the command sequence at the end of ../shared/data/README.md with mMakeHdr replaced by the
  * given template. The cache key is the caller's label plus a hash of the frames and the
- * template, so a changed simulator never reuses a stale run.
+ * template, so a changed simulator never reuses a stale run. mProjExec runs without -q (quick-look
+ * interpolation), so its projections are mProjectPP's, which equal ours for these TAN frames.
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runMontage } from '../test/helpers/montage-chain.js';
 
 /** Version of the cache layout; bump to invalidate old caches. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** The Montage binaries the chain runs. */
 const TOOLS = ['mImgtbl', 'mProjExec', 'mOverlaps', 'mDiffExec', 'mFitExec', 'mBgModel', 'mBgExec', 'mAdd'];
@@ -31,27 +33,20 @@ export interface MontageTemplateChain {
   log: string;
 }
 
-function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0 || !out.includes('stat="OK"')) throw new Error(`${cmd} ${args.join(' ')} failed: ${out}`);
-  return out;
-}
-
 function build(rawDir: string, template: string, dir: string): void {
   mkdirSync(dir, { recursive: true });
   copyFileSync(template, join(dir, 'template.hdr'));
   for (const d of ['proj', 'diff', 'corr']) mkdirSync(join(dir, d));
   const log = [
-    run('mImgtbl', [rawDir, 'images.tbl'], dir),
-    run('mProjExec', ['-q', '-p', rawDir, 'images.tbl', 'template.hdr', 'proj', 'stats.tbl'], dir),
-    run('mImgtbl', ['.', '../pimages.tbl'], join(dir, 'proj')),
-    run('mOverlaps', ['pimages.tbl', 'diffs.tbl'], dir),
-    run('mDiffExec', ['-p', 'proj', 'diffs.tbl', 'template.hdr', 'diff'], dir),
-    run('mFitExec', ['diffs.tbl', 'fits.tbl', 'diff'], dir),
-    run('mBgModel', ['pimages.tbl', 'fits.tbl', 'corrections.tbl'], dir),
-    run('mBgExec', ['-p', 'proj', 'pimages.tbl', 'corrections.tbl', 'corr'], dir),
-    run('mAdd', ['-p', 'corr', 'pimages.tbl', 'template.hdr', 'mosaic.fits'], dir),
+    runMontage('mImgtbl', [rawDir, 'images.tbl'], dir),
+    runMontage('mProjExec', ['-p', rawDir, 'images.tbl', 'template.hdr', 'proj', 'stats.tbl'], dir),
+    runMontage('mImgtbl', ['.', '../pimages.tbl'], join(dir, 'proj')),
+    runMontage('mOverlaps', ['pimages.tbl', 'diffs.tbl'], dir),
+    runMontage('mDiffExec', ['-p', 'proj', 'diffs.tbl', 'template.hdr', 'diff'], dir),
+    runMontage('mFitExec', ['diffs.tbl', 'fits.tbl', 'diff'], dir),
+    runMontage('mBgModel', ['pimages.tbl', 'fits.tbl', 'corrections.tbl'], dir),
+    runMontage('mBgExec', ['-p', 'proj', 'pimages.tbl', 'corrections.tbl', 'corr'], dir),
+    runMontage('mAdd', ['-p', 'corr', 'pimages.tbl', 'template.hdr', 'mosaic.fits'], dir),
   ];
   // The intermediates are large and not needed afterwards.
   for (const d of ['proj', 'diff', 'corr']) rmSync(join(dir, d), { recursive: true, force: true });

@@ -37,7 +37,8 @@ export interface MontageChain {
   log: string;
 }
 
-function run(cmd: string, args: string[], cwd: string): string {
+/** Run one Montage binary in `cwd`; throws with its output unless it exits 0 with `stat="OK"`. */
+export function runMontage(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0 || !out.includes('stat="OK"')) throw new Error(`${cmd} ${args.join(' ')} failed: ${out}`);
@@ -50,15 +51,15 @@ function build(set: string, dir: string): void {
     writeFileSync(join(dir, 'raw', f.slice(0, -3)), gunzipSync(readFileSync(sharedPath(set, f))));
   for (const d of ['proj', 'diff', 'corr']) mkdirSync(join(dir, d));
   const log = [
-    run('mImgtbl', ['raw', 'images.tbl'], dir),
-    run('mMakeHdr', ['images.tbl', 'template.hdr'], dir),
-    run('mProjExec', ['-q', '-p', 'raw', 'images.tbl', 'template.hdr', 'proj', 'stats.tbl'], dir),
-    run('mImgtbl', ['.', '../pimages.tbl'], join(dir, 'proj')),
-    run('mOverlaps', ['pimages.tbl', 'diffs.tbl'], dir),
-    run('mDiffExec', ['-p', 'proj', 'diffs.tbl', 'template.hdr', 'diff'], dir),
-    run('mFitExec', ['diffs.tbl', 'fits.tbl', 'diff'], dir),
-    run('mBgModel', ['pimages.tbl', 'fits.tbl', 'corrections.tbl'], dir),
-    run('mBgExec', ['-p', 'proj', 'pimages.tbl', 'corrections.tbl', 'corr'], dir),
+    runMontage('mImgtbl', ['raw', 'images.tbl'], dir),
+    runMontage('mMakeHdr', ['images.tbl', 'template.hdr'], dir),
+    runMontage('mProjExec', ['-q', '-p', 'raw', 'images.tbl', 'template.hdr', 'proj', 'stats.tbl'], dir),
+    runMontage('mImgtbl', ['.', '../pimages.tbl'], join(dir, 'proj')),
+    runMontage('mOverlaps', ['pimages.tbl', 'diffs.tbl'], dir),
+    runMontage('mDiffExec', ['-p', 'proj', 'diffs.tbl', 'template.hdr', 'diff'], dir),
+    runMontage('mFitExec', ['diffs.tbl', 'fits.tbl', 'diff'], dir),
+    runMontage('mBgModel', ['pimages.tbl', 'fits.tbl', 'corrections.tbl'], dir),
+    runMontage('mBgExec', ['-p', 'proj', 'pimages.tbl', 'corrections.tbl', 'corr'], dir),
   ];
   rmSync(join(dir, 'raw'), { recursive: true });
   writeFileSync(join(dir, 'log.txt'), log.join(''));
