@@ -161,6 +161,7 @@ export function fitPlaneToPoints(
   // How the last fit chose its points: all of them, or |keptBy[i]| ≤ keptLimit.
   let keptAll = true;
   let keptLimit = 0;
+  let prev = { a: NaN, b: NaN, c: NaN, rms: NaN };
   for (let it = 0; it < iterations; it++) {
     const clipping = rms > 0;
     const limit = clip * rms;
@@ -244,6 +245,11 @@ export function fitPlaneToPoints(
       const box = keptExtent(px, py, keptBy, keptAll, keptLimit);
       if (rms <= 1e-12 * (level + Math.abs(a) * Math.abs(box.xmax - box.xmin) + Math.abs(b) * Math.abs(box.ymax - box.ymin) + 1e-300)) break;
     }
+    // A fixed point: the same plane and rms as the pass before mean the same residuals and
+    // limit, so every later pass would repeat this one bit for bit (usually after a handful of
+    // Montage's 20 passes); stopping changes nothing in the result.
+    if (it > 0 && a === prev.a && b === prev.b && c === prev.c && rms === prev.rms) break;
+    prev = { a, b, c, rms };
   }
   const box = keptExtent(px, py, keptBy, keptAll, keptLimit);
   return { a, b, c, rms, npixel, ...box, xcenter: m.sx / m.n, ycenter: m.sy / m.n, moments: m };

@@ -139,12 +139,15 @@ export function defaultBlank(bitpix: number): number {
  */
 export function encodePixels(values: ArrayLike<number>, start: number, count: number, bitpix: number, s: Scaling): Buffer {
   const size = Math.abs(bitpix) / 8;
-  const out = Buffer.alloc(count * size);
+  // Every byte is written below (or the call throws), so the buffer need not be zeroed.
+  const out = Buffer.allocUnsafeSlow(count * size);
   const { buffer, byteOffset } = out;
   if (bitpix === -32 || bitpix === -64) {
     const view = bitpix === -32 ? new Float32Array(buffer, byteOffset, count) : new Float64Array(buffer, byteOffset, count);
     if (s.bscale === 1 && s.bzero === 0) {
-      for (let i = 0; i < count; i++) view[i] = values[start + i];
+      // A typed source is copied in bulk (a memcpy for the same type); other array-likes value by value.
+      if (values instanceof Float64Array || values instanceof Float32Array) view.set(values.subarray(start, start + count));
+      else for (let i = 0; i < count; i++) view[i] = values[start + i];
     } else {
       for (let i = 0; i < count; i++) view[i] = (values[start + i] - s.bzero) / s.bscale;
     }

@@ -121,6 +121,12 @@ export interface FitsWriter {
    */
   writeRows(data: ArrayLike<number>): void;
   /**
+   * Append whole rows already encoded as this file's raw big-endian pixels (`encodePixels`
+   * with the same BITPIX and scaling), e.g. by another thread.
+   * @throws MosaicError as `writeRows`.
+   */
+  writeEncoded(bytes: Uint8Array): void;
+  /**
    * Pad the data unit to 2880 bytes and move the file into place.
    * @throws MosaicError E_ARGUMENT when not every row was written (the file is then removed).
    */
@@ -191,6 +197,19 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
       const step = Math.max(naxis1, Math.floor((1 << 22) / bytesPerPixel / naxis1) * naxis1);
       try {
         for (let i = 0; i < data.length; i += step) out.write(encodePixels(data, i, Math.min(step, data.length - i), bitpix, scaling));
+      } catch (err) {
+        fail(err);
+      }
+      rows += n;
+    },
+    writeEncoded(bytes: Uint8Array): void {
+      if (state !== 'open') throw argument(`writer is ${state}`, path);
+      const rowBytes = naxis1 * bytesPerPixel;
+      if (bytes.length % rowBytes !== 0) fail(argument(`encoded data of ${bytes.length} bytes is not a whole number of ${rowBytes}-byte rows`, path));
+      const n = bytes.length / rowBytes;
+      if (rows + n > totalRows) fail(argument(`${rows + n} rows written but the image has ${totalRows}`, path));
+      try {
+        out.write(bytes);
       } catch (err) {
         fail(err);
       }

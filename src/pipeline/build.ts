@@ -9,16 +9,18 @@
  * the output is bit-identical whatever the thread count.
  *
  * The run makes passes over the projected images, which are cached on disk in between:
- * 1. project every image (pool) and cache it as mProject's BITPIX −64 pair, in
- *    `workdir/projected/` or else a private temporary folder removed at the end; the main
- *    thread keeps only placements;
+ * 1. project every image (pool) and cache it: as mProject's BITPIX −64 pair in
+ *    `workdir/projected/`, or else as raw scratch planes (fits/scratch.ts: no byte swap, no
+ *    header) in a private temporary folder removed at the end; the main thread keeps only
+ *    placements;
  * 2. with background matching (the default): pairs = boxes sharing a pixel of mDiff's grid;
  *    each pair's difference and plane fit run in the pool, reading only the rows the two
  *    images share (background.ts); bgModel solves for all corrections from the fits (a few
  *    hundred bytes each);
- * 3. coadd in bands of mosaic rows (coadd-bands.ts): for each band the pool reads, in image
- *    order, only the rows of the cached images that overlap it; the band is accumulated with
- *    the planes subtracted, finished and streamed to the output and area files.
+ * 3. coadd in bands of mosaic rows (coadd-bands.ts): each band is a pool task that reads, in
+ *    image order, only the rows of the cached images that overlap it, accumulates them with
+ *    the planes subtracted, finishes and encodes the rows; this thread appends the bands to
+ *    the output and area files in order while the pool computes the next ones.
  * Peak memory is therefore O(band × template width + threads × one image), not O(mosaic): at
  * M17 size (6042 × 6709) a whole-mosaic Float64 array is 324 MB and the whole-template coadd
  * (sums, value, cropped copies) peaked at 2.3 GB; banded, the whole build peaks at ~0.5 GB RSS
@@ -58,7 +60,7 @@ import { WorkerPool, mapOrdered, defaultThreads } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { correctionsTable, fitsTable, matchBackgrounds, type BackgroundMatch, type MatchImage } from './background.js';
 import type { LoadTaskInput, MosaicGrid, ProjectTaskInput } from './tasks.js';
-import { coaddInBands, type BandLoader } from './coadd-bands.js';
+import { coaddInBands, type BandRunner } from './coadd-bands.js';
 
 export interface BuildOptions {
   /** Folders, FITS files or `*`/`?` globs. */
@@ -144,7 +146,10 @@ export async function collectImages(inputs: string[]): Promise<{ table: IpacTabl
   for (const input of inputs) {
     const isDir = !/[*?]/.test(input) && (await stat(input).catch(() => undefined))?.isDirectory();
     const r = await imgtbl(input);
-    for (const f of r.failures) failures.push(`${f.file}: ${f.error}`);
+    // An HDU without image data (an MEF's empty primary, a table) in a file that gave images
+    // is no skipped image; imgtbl still counts it as mImgtbl does.
+    const gaveRows = new Set(r.rows.map((row) => String(row.fname)));
+    for (const f of r.failures) if (!(gaveRows.has(f.file) && f.error.startsWith('E_FITS_NO_IMAGE'))) failures.push(`${f.file}: ${f.error}`);
     if (!table) table = { ...r.table, rows: [] };
     for (const row of r.rows) {
       const fname = String(row.fname);
@@ -220,8 +225,9 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       method: opts.method ?? 'exact',
       cntr: im.cntr,
       write: mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)),
-      // A private cache lives for this run only: no need to flush it to disk.
+      // A private cache lives for this run only: raw scratch planes, not flushed to disk.
       durable: projDir !== undefined,
+      scratch: projDir === undefined,
       returnPixels: false,
     }));
     progress.start('project', tasks.length);
@@ -239,7 +245,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
           return;
         }
         const files = tasks[i].write!;
-        cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height });
+        cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height, scratch: projDir === undefined });
       });
     } finally {
       progress.finish();
@@ -280,17 +286,17 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
         });
       }
     }
-    // Pass 3: the pool reads each band's rows of the cached images, handed back in image order.
-    const loadRows: BandLoader = (here, rows, onImage) =>
-      mapOrdered(pool, 'load', here.map((c) => ({ file: c.value, image: c, rows })), (i, outcome) => {
+    // Pass 3: the pool computes the bands (reading the cached rows each needs); this thread writes them in order.
+    const runBands: BandRunner = (jobs, onBand) =>
+      mapOrdered(pool, 'coaddBand', jobs, (i, outcome) => {
         if (!outcome.ok) throw outcome.error;
-        onImage(outcome.value, i);
+        onBand(outcome.value, i);
       });
     const mosaic = await coaddInBands(
       template,
-      cached.map((c) => ({ value: c.value, area: c.area, x0: c.x0, y0: c.y0, width: c.width, height: c.height, cntr: c.id })),
+      cached.map((c) => ({ value: c.value, area: c.area, x0: c.x0, y0: c.y0, width: c.width, height: c.height, cntr: c.id, scratch: c.scratch })),
       { value: output, area: areaFileName(output), uncorrected },
-      { combine, correction: planes ? (img) => planes!.get(img.cntr!) : undefined, load: loadRows, progress },
+      { combine, correction: planes ? (img) => planes!.get(img.cntr!) : undefined, run: runBands, progress },
     );
     logMemory('add');
     return await report({ ...mosaic, output, uncorrected }, used);

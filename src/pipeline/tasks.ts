@@ -11,6 +11,8 @@ import type { PixelArray } from '../fits/types.js';
 import type { ProjectMethod } from '../stages/project.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
+import type { BandJob, EncodedBand } from './coadd-bands.js';
+import { readCachedRows, type CachedPlanes } from './cache.js';
 
 /** Input of the `project` task: one file onto the template. */
 export interface ProjectTaskInput {
@@ -27,6 +29,8 @@ export interface ProjectTaskInput {
   write?: { value: string; area: string };
   /** Flush written files to disk (default true); the build's private scratch cache skips it. */
   durable?: boolean;
+  /** Write raw scratch planes (fits/scratch.ts) instead of FITS: the build's private cache. */
+  scratch?: boolean;
   /** Send the pixels back (false for projexec, which only writes files). Default true. */
   returnPixels?: boolean;
 }
@@ -48,16 +52,8 @@ export type ProjectTaskOutput =
     }
   | { status: 'nooverlap'; file: string; cntr?: number; message: string };
 
-/** A projected image cached on disk (mProject's `x.fits` + `x_area.fits`, BITPIX −64) and its place on the mosaic grid. */
-export interface CachedImage {
-  value: string;
-  area: string;
-  /** 0-based mosaic column / row of the first pixel, and size. */
-  x0: number;
-  y0: number;
-  width: number;
-  height: number;
-}
+/** A projected image cached on disk (mProject's FITS pair, or scratch planes) and its place on the mosaic grid. */
+export type CachedImage = CachedPlanes;
 
 /** Mosaic grid facts the background tasks need (from the template). */
 export interface MosaicGrid {
@@ -119,11 +115,16 @@ export interface PingTaskOutput {
   threadId: number;
 }
 
+/** Input and output of the `coaddBand` task: one band of the banded coadd (coadd-bands.ts). */
+export type CoaddBandTaskInput = BandJob & { file?: string };
+export type CoaddBandTaskOutput = EncodedBand;
+
 interface TaskMap {
   project: { input: ProjectTaskInput; output: ProjectTaskOutput };
   ping: { input: PingTaskInput; output: PingTaskOutput };
   diffFit: { input: DiffFitTaskInput; output: DiffFitTaskOutput };
   load: { input: LoadTaskInput; output: LoadTaskOutput };
+  coaddBand: { input: CoaddBandTaskInput; output: CoaddBandTaskOutput };
 }
 
 export type TaskName = keyof TaskMap;
@@ -154,7 +155,11 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
       return { output: { status: 'nooverlap', file: input.file, cntr: input.cntr, message: err.message }, transfer: [] };
     throw err;
   }
-  if (input.write) {
+  if (input.write && input.scratch) {
+    const { writeScratchPlane } = await import('../fits/scratch.js');
+    writeScratchPlane(input.write.value, p.value as Float64Array);
+    writeScratchPlane(input.write.area, p.area as Float64Array);
+  } else if (input.write) {
     const header = projectedHeader(template, p);
     const shape = [p.width, p.height];
     const durable = input.durable ?? true;
@@ -168,14 +173,6 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
     output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, seconds: (performance.now() - t0) / 1000 },
     transfer: back ? [value!.buffer as ArrayBuffer, area!.buffer as ArrayBuffer] : [],
   };
-}
-
-/** Rows [y0, y0 + rows) of the mosaic grid from a cached image (value and area), as a placed crop. */
-async function readCachedRows(img: CachedImage, y0: number, rows: number): Promise<Pick<ProjectedImage, 'x0' | 'y0' | 'width' | 'height' | 'value' | 'area'>> {
-  const { readImageRows } = await import('../fits/read.js');
-  const band = { y0: y0 - img.y0, rows };
-  const [v, a] = await Promise.all([readImageRows(img.value, band), readImageRows(img.area, band)]);
-  return { x0: img.x0, y0, width: img.width, height: rows, value: v.data, area: a.data };
 }
 
 async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit'>> {
@@ -238,6 +235,14 @@ async function loadTask(input: LoadTaskInput): Promise<TaskResult<'load'>> {
   };
 }
 
+async function coaddBandTask(input: CoaddBandTaskInput): Promise<TaskResult<'coaddBand'>> {
+  const { coaddBand } = await import('./coadd-bands.js');
+  const band = await coaddBand(input);
+  // encodePixels gives each band its own ArrayBuffer, so moving them moves nothing else.
+  const transfer = [band.value, band.area, ...(band.plain ? [band.plain] : [])].map((b) => b.buffer as ArrayBuffer);
+  return { output: band, transfer };
+}
+
 async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
   if (input.fail) throw new MosaicError('E_RUN', 'ping asked to fail', { stage: 'ping', file: input.file });
   let sum = 0;
@@ -257,6 +262,8 @@ export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promi
       return diffFitTask(input as DiffFitTaskInput) as Promise<TaskResult<T>>;
     case 'load':
       return loadTask(input as LoadTaskInput) as Promise<TaskResult<T>>;
+    case 'coaddBand':
+      return coaddBandTask(input as CoaddBandTaskInput) as Promise<TaskResult<T>>;
     default:
       return Promise.reject(new MosaicError('E_INTERNAL', `unknown pool task "${String(task)}"`));
   }

@@ -113,6 +113,24 @@ export interface CoadderOptions {
   /** Accumulate only mosaic rows [first, end) of the template (0-based): for row-band processing. */
   rows?: [number, number];
   correction?: AddOptions['correction'];
+  /**
+   * Reuse these arrays for the sums (each at least band-sized; zeroed here) instead of
+   * allocating: a thread coadding band after band then allocates nothing per band.
+   */
+  scratch?: CoadderScratch;
+}
+
+/** Arrays a {@link Coadder} may reuse (see `CoadderOptions.scratch`); grown by `ensureScratch`. */
+export interface CoadderScratch {
+  sumVA: Float64Array;
+  sumA: Float64Array;
+  count: Uint32Array;
+}
+
+/** `scratch` when it holds `n` pixels per array, else a new, larger set. */
+export function ensureScratch(scratch: CoadderScratch | undefined, n: number): CoadderScratch {
+  if (scratch && scratch.sumA.length >= n) return scratch;
+  return { sumVA: new Float64Array(n), sumA: new Float64Array(n), count: new Uint32Array(n) };
 }
 
 /**
@@ -149,9 +167,17 @@ export class Coadder {
     this.nominalArea = nominalPixelArea(template);
     const n = this.width * (this.rowEnd - this.rowStart);
     const streaming = this.combine !== 'median';
-    this.sumVA = new Float64Array(streaming ? n : 0);
-    this.sumA = new Float64Array(streaming ? n : 0);
-    this.count = this.combine === 'count' ? new Uint32Array(n) : null;
+    const scratch = opts.scratch && streaming && opts.scratch.sumA.length >= n ? opts.scratch : undefined;
+    if (scratch) {
+      this.sumVA = scratch.sumVA.subarray(0, n).fill(0);
+      this.sumA = scratch.sumA.subarray(0, n).fill(0);
+      this.count = this.combine === 'count' ? scratch.count.subarray(0, n).fill(0) : null;
+      if (!this.count) this.scratchCount = scratch.count.subarray(0, n).fill(0);
+    } else {
+      this.sumVA = new Float64Array(streaming ? n : 0);
+      this.sumA = new Float64Array(streaming ? n : 0);
+      this.count = this.combine === 'count' ? new Uint32Array(n) : null;
+    }
   }
 
   /** Add one projected image (pixels outside the template or the band are ignored). */
@@ -199,6 +225,41 @@ export class Coadder {
     for (let i = 0; i < n; i++) {
       if (area[i] > 0) value[i] = this.count ? this.count[i] : this.sumVA[i] / area[i];
       else value[i] = NaN;
+    }
+    return { value, area };
+  }
+
+  /**
+   * Value and area of `box` (template 0-based; cells outside this band or the template are
+   * NaN / 0): `finish` cropped, computed straight into the box for `mean` so the band's full
+   * value array is never made.
+   */
+  finishBox(box: Box, which: { value?: boolean; area?: boolean } = {}): { value: Float64Array; area: Float64Array } {
+    if (this.combine !== 'mean') {
+      const f = this.finish();
+      const area = cropBand(f.area, this.width, this.rowStart, box);
+      for (let i = 0; i < area.length; i++) if (Number.isNaN(area[i])) area[i] = 0;
+      return { value: cropBand(f.value, this.width, this.rowStart, box), area };
+    }
+    const { sumVA, sumA, width: W } = this;
+    // An output not asked for is not computed (an empty array in its place).
+    const n = box.width * box.height;
+    const value = which.value === false ? new Float64Array(0) : new Float64Array(n).fill(NaN);
+    const area = which.area === false ? new Float64Array(0) : new Float64Array(n);
+    const xa = Math.max(box.x0, 0);
+    const xb = Math.min(box.x0 + box.width, W);
+    for (let j = 0; j < box.height; j++) {
+      const y = box.y0 + j - this.rowStart;
+      if (y < 0 || y >= this.rowEnd - this.rowStart) continue;
+      const src = y * W;
+      const dst = j * box.width - box.x0;
+      if (area.length > 0) for (let x = xa; x < xb; x++) area[dst + x] = sumA[src + x];
+      if (value.length > 0) {
+        for (let x = xa; x < xb; x++) {
+          const a = sumA[src + x];
+          if (a > 0) value[dst + x] = sumVA[src + x] / a;
+        }
+      }
     }
     return { value, area };
   }

@@ -118,13 +118,17 @@ describe('build on a simulated survey', () => {
     expect(d.matched.p99).toBeLessThan(d.plain.p99);
   });
 
-  it('is bit-identical for --threads 1 and --threads 2, and independent of the input order up to rounding', async () => {
+  it('is bit-identical for --threads 1 and --threads 2 and with a --workdir, and independent of the input order up to rounding', async () => {
     const raw = join(d.dir, 'raw');
     const template = join(d.dir, 'truth.hdr');
     const one = await buildMosaic({ inputs: [raw], output: join(scratch, 't1.fits'), template, threads: 1 });
     expect(one.background).toBe(true);
     expect(readFileSync(join(scratch, 't1.fits')).equals(readFileSync(d.mosaic))).toBe(true);
     expect(readFileSync(join(scratch, 't1_area.fits')).equals(readFileSync(d.area))).toBe(true);
+    // The work folder caches FITS files, the private cache scratch planes: same mosaic.
+    await buildMosaic({ inputs: [raw], output: join(scratch, 'kept.fits'), template, threads: 2, workdir: join(scratch, 'work') });
+    expect(readFileSync(join(scratch, 'kept.fits')).equals(readFileSync(d.mosaic))).toBe(true);
+    expect(readFileSync(join(scratch, 'kept_area.fits')).equals(readFileSync(d.area))).toBe(true);
 
     const files = readdirSync(raw).sort().reverse().map((f) => join(raw, f));
     const rev = await buildMosaic({ inputs: files, output: join(scratch, 'rev.fits'), template, threads: 2 });
