@@ -9,7 +9,9 @@
  * addon they run synchronously and return a settled promise.
  */
 import { native } from '../native/load.js';
+import { coveredBoundsTs, cropWithAreaTs, type SolidAngleSource } from './area-crop.js';
 import { coaddAccumulateTs, coaddFinishTs } from './coadd.js';
+import { fillCornerCellsTs } from './corner-fill.js';
 import { histogramTs } from './histogram.js';
 import { medianStackTs } from './median.js';
 import { reprojectExactRowsTs, type SampleArray } from './reproject-exact.js';
@@ -22,6 +24,7 @@ import {
 export { backend } from '../native/load.js';
 export type { SampleArray } from './reproject-exact.js';
 export type { ResampleMethod } from './resample.js';
+export type { SolidAngleSource } from './area-crop.js';
 
 // ---------------------------------------------------------------------------------------
 // reprojectExact
@@ -376,4 +379,139 @@ export async function medianStackAsync(o: MedianStackOptions): Promise<Float64Ar
   if (!native) return medianStack({ ...o, out });
   await native.medianStackAsync(o.values, o.nImages, o.nPixels, out);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// project's corner grid and crop
+
+/** Options of {@link fillCornerCells}. */
+export interface FillCornerCellsOptions {
+  /**
+   * Accepted cells, 6 integers each: `i0, j0, i1, j1, mi, mj` (inclusive corner indices;
+   * `mi`/`mj` the middle node column/row, or −1 when that side has only its end nodes).
+   */
+  cells: Int32Array;
+  /** Corner grid width and height. */
+  cw: number;
+  ch: number;
+  /** Corner positions, `cw*ch`, index `i + cw*j`; the nodes must be set, the rest is filled in place. */
+  x: Float64Array;
+  y: Float64Array;
+  /** 2 where a corner was mapped exactly (kept as is), anything else where it is to be filled. */
+  state: Uint8Array;
+}
+
+/**
+ * Fill the corners of `project`'s accepted grid cells by biquadratic Lagrange interpolation
+ * of their exact nodes (see src/kernels/corner-fill.ts for the cell format and write order).
+ * @throws TypeError / RangeError for wrong array types, lengths, or a cell outside the grid.
+ */
+export function fillCornerCells(o: FillCornerCellsOptions): void {
+  expectTyped(o.cells, 'cells', ['Int32Array']);
+  const cw = expectSize(o.cw, 'cw', 1);
+  const ch = expectSize(o.ch, 'ch', 1);
+  expectTyped(o.x, 'x', ['Float64Array']);
+  expectTyped(o.y, 'y', ['Float64Array']);
+  expectTyped(o.state, 'state', ['Uint8Array']);
+  const n = `${cw}*${ch}`;
+  expectLength(o.x, 'x', cw * ch, n);
+  expectLength(o.y, 'y', cw * ch, n);
+  expectLength(o.state, 'state', cw * ch, n);
+  const c = o.cells;
+  if (c.length % 6 !== 0) throw new RangeError(`Expected Int32Array of length 6*cells for cells but received Int32Array of length ${c.length}`);
+  const inside = (lo: number, mid: number, hi: number, size: number): boolean => lo >= 0 && lo <= hi && hi < size && (mid < 0 || (lo < mid && mid < hi));
+  for (let k = 0; k < c.length; k += 6) {
+    if (!inside(c[k], c[k + 4], c[k + 2], cw) || !inside(c[k + 1], c[k + 5], c[k + 3], ch)) {
+      throw new RangeError(`Expected cells inside the ${n} corner grid for cells but received cell ${k / 6} = [${Array.from(c.subarray(k, k + 6)).join(', ')}]`);
+    }
+  }
+  expectDisjoint({ x: o.x, y: o.y }, { cells: c, x: o.x, y: o.y, state: o.state });
+  if (native?.fillCornerCells) native.fillCornerCells(c, cw, ch, o.x, o.y, o.state);
+  else fillCornerCellsTs(c, cw, ch, o.x, o.y, o.state);
+}
+
+/** Inclusive bounds of the covered pixels of a box (see {@link coveredBounds}). */
+export interface PixelBounds {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+
+/**
+ * Bounds of the pixels with coverage > 0 and a finite value in a width × height box
+ * (row-major arrays); null when there is none.
+ * @throws TypeError / RangeError for wrong array types or lengths.
+ */
+export function coveredBounds(value: Float64Array, coverage: Float64Array, width: number, height: number): PixelBounds | null {
+  expectTyped(value, 'value', ['Float64Array']);
+  expectTyped(coverage, 'coverage', ['Float64Array']);
+  const w = expectSize(width, 'width', 1);
+  const h = expectSize(height, 'height', 1);
+  expectLength(value, 'value', w * h, `${w}*${h}`);
+  expectLength(coverage, 'coverage', w * h, `${w}*${h}`);
+  const out = new Int32Array(4);
+  if (native?.coveredBounds) native.coveredBounds(value, coverage, w, h, out);
+  else coveredBoundsTs(value, coverage, w, h, out);
+  return out[1] < 0 ? null : { i0: out[0], i1: out[1], j0: out[2], j1: out[3] };
+}
+
+/** Options of {@link cropWithArea}. */
+export interface CropWithAreaOptions {
+  /** Box values and coverage fractions, `boxWidth*boxHeight`, row-major. */
+  value: Float64Array;
+  coverage: Float64Array;
+  boxWidth: number;
+  boxHeight: number;
+  /** The crop, inclusive bounds in box pixels (from {@link coveredBounds}). */
+  crop: PixelBounds;
+  /**
+   * Pixel solid angles (sr): exact `samples` at box pixels (linesX[a], linesY[b]) (lines
+   * ascending from 0 to the last box column/row), bilinear in between; or `full`, per pixel.
+   */
+  solidAngle: SolidAngleSource;
+}
+
+/**
+ * Crop the box to `crop`: covered pixels (coverage > 0, finite value) keep their value and
+ * get area = coverage × Ω (sr); the others are NaN with area 0.
+ * @throws TypeError / RangeError for wrong array types, lengths, lines, or a crop outside the box.
+ */
+export function cropWithArea(o: CropWithAreaOptions): { value: Float64Array; area: Float64Array } {
+  expectTyped(o.value, 'value', ['Float64Array']);
+  expectTyped(o.coverage, 'coverage', ['Float64Array']);
+  const bw = expectSize(o.boxWidth, 'boxWidth', 1);
+  const bh = expectSize(o.boxHeight, 'boxHeight', 1);
+  expectLength(o.value, 'value', bw * bh, `${bw}*${bh}`);
+  expectLength(o.coverage, 'coverage', bw * bh, `${bw}*${bh}`);
+  const { i0, i1, j0, j1 } = o.crop;
+  for (const [name, v] of [['i0', i0], ['i1', i1], ['j0', j0], ['j1', j1]] as const) expectSize(v, `crop.${name}`, 0);
+  if (!(i0 <= i1 && i1 < bw && j0 <= j1 && j1 < bh)) {
+    throw new RangeError(`Expected a crop inside the ${bw}*${bh} box for crop but received ${i0}..${i1} x ${j0}..${j1}`);
+  }
+  const sa = o.solidAngle;
+  if ('full' in sa) {
+    expectTyped(sa.full, 'solidAngle.full', ['Float64Array']);
+    expectLength(sa.full, 'solidAngle.full', bw * bh, `${bw}*${bh}`);
+  } else {
+    expectTyped(sa.samples, 'solidAngle.samples', ['Float64Array']);
+    expectTyped(sa.linesX, 'solidAngle.linesX', ['Int32Array']);
+    expectTyped(sa.linesY, 'solidAngle.linesY', ['Int32Array']);
+    expectLength(sa.samples, 'solidAngle.samples', sa.linesX.length * sa.linesY.length, `${sa.linesX.length}*${sa.linesY.length}`);
+    for (const [name, l, n] of [['linesX', sa.linesX, bw], ['linesY', sa.linesY, bh]] as const) {
+      let ok = l.length > 0 && l[0] === 0 && l[l.length - 1] === n - 1;
+      for (let k = 1; ok && k < l.length; k++) ok = l[k - 1] < l[k];
+      if (!ok) throw new RangeError(`Expected ascending lines from 0 to ${n - 1} for solidAngle.${name} but received [${Array.from(l).join(', ')}]`);
+    }
+  }
+  const width = i1 - i0 + 1;
+  const height = j1 - j0 + 1;
+  const value = new Float64Array(width * height);
+  const area = new Float64Array(width * height);
+  if (native?.cropWithArea) {
+    const grid = 'samples' in sa ? sa : undefined;
+    native.cropWithArea(o.value, o.coverage, bw, bh, i0, j0, width, height, grid ? grid.samples : (sa as { full: Float64Array }).full,
+      grid?.linesX ?? null, grid?.linesY ?? null, value, area);
+  } else cropWithAreaTs(o.value, o.coverage, bw, i0, j0, width, height, sa, value, area);
+  return { value, area };
 }

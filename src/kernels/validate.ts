@@ -4,8 +4,8 @@
  * number`), so both backends fail identically. Deeper code trusts what passes here.
  */
 
-type TypedName = 'Float32Array' | 'Float64Array' | 'Uint32Array';
-const CTORS = { Float32Array, Float64Array, Uint32Array } as const;
+type TypedName = 'Float32Array' | 'Float64Array' | 'Uint32Array' | 'Int32Array' | 'Uint8Array';
+const CTORS = { Float32Array, Float64Array, Uint32Array, Int32Array, Uint8Array } as const;
 
 function describe(v: unknown): string {
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {

@@ -67,5 +67,18 @@ export interface NativeBinding {
     descFrom: Float64Array, descTo: Float64Array, rot: Float64Array | null, x: Float64Array, y: Float64Array,
     outX: Float64Array, outY: Float64Array, threads?: number,
   ): Promise<void>;
+  /** project's corner-grid fill (cells: 6 ints each, see src/kernels/corner-fill.ts). Absent in older builds. */
+  fillCornerCells?(cells: Int32Array, cw: number, ch: number, x: Float64Array, y: Float64Array, state: Uint8Array): void;
+  /** Bounds [i0, i1, j0, j1] of the covered pixels into `out` (i1 = -1 when none). Absent in older builds. */
+  coveredBounds?(value: Float64Array, coverage: Float64Array, width: number, height: number, out: Int32Array): void;
+  /**
+   * Crop with area = coverage × Ω; `omega` holds grid samples at (linesX, linesY), or Ω per
+   * box pixel when the lines are null. Absent in older builds.
+   */
+  cropWithArea?(
+    value: Float64Array, coverage: Float64Array, boxWidth: number, boxHeight: number, i0: number, j0: number,
+    width: number, height: number, omega: Float64Array, linesX: Int32Array | null, linesY: Int32Array | null,
+    outValue: Float64Array, outArea: Float64Array,
+  ): void;
   version(): { version: string; backend: 'native'; target: string };
 }

@@ -16,6 +16,7 @@
  * Biquadratic rather than SWarp's bilinear: its error is third order in the cell size, so
  * distorted (SIP) inputs stay on a coarse grid instead of being refined to exact.
  */
+import { fillCornerCells } from '../kernels/index.js';
 
 /**
  * Exact mapping of a batch of corners: for k < n, corner (ci[k], cj[k]) (0-based corner
@@ -30,6 +31,12 @@ export interface CornerGridOptions {
   step?: number;
   /** Largest accepted interpolation error in input pixels, per axis; default 1e-4. */
   tolPx?: number;
+  /**
+   * Arrays to work in instead of allocating, each of length cw·ch: `cornerX`/`cornerY` are
+   * returned filled; `state` (0 = not mapped, 1 = queued, 2 = exact) is cleared first and
+   * left saying which corners were mapped exactly.
+   */
+  buffers?: { cornerX: Float64Array; cornerY: Float64Array; state: Uint8Array };
 }
 
 /** What {@link interpolateCorners} returns: full corner arrays plus how many corners it mapped exactly. */
@@ -56,10 +63,15 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
   if (!(step >= 2) || !Number.isInteger(step)) throw new RangeError(`Expected integer >= 2 for step but received ${step}`);
   if (!(tol > 0)) throw new RangeError(`Expected positive number for tolPx but received ${tol}`);
   const total = cw * ch;
-  const cornerX = new Float64Array(total);
-  const cornerY = new Float64Array(total);
+  const buf = opts.buffers;
+  if (buf && (buf.cornerX.length !== total || buf.cornerY.length !== total || buf.state.length !== total)) {
+    throw new RangeError(`Expected buffers of length ${cw}*${ch} for buffers but received ${buf.cornerX.length}, ${buf.cornerY.length}, ${buf.state.length}`);
+  }
+  // Every corner is written below (exactly, or by the fill of its accepted cell).
+  const cornerX = buf?.cornerX ?? new Float64Array(total);
+  const cornerY = buf?.cornerY ?? new Float64Array(total);
   // 0 = not mapped, 1 = queued for the next exact batch, 2 = exact.
-  const state = new Uint8Array(total);
+  const state = buf ? buf.state.fill(0) : new Uint8Array(total);
   const batch = new Batch(exact, cornerX, cornerY, state);
 
   // Grid nodes: every `step` corners plus the last row/column.
@@ -77,15 +89,16 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
   const accepted: CellGeometry[] = [];
   while (cells.length > 0) {
     // Map the nodes and check points of every cell at this level in one batch.
+    const level: CellGeometry[] = [];
     for (let c = 0; c < cells.length; c += 4) {
       const g = cellGeometry(cells[c], cells[c + 1], cells[c + 2], cells[c + 3]);
+      level.push(g);
       for (const j of g.nj) for (const i of g.ni) batch.add(i + cw * j);
       for (const j of g.cj) for (const i of g.ci) batch.add(i + cw * j);
     }
     batch.flush(cw);
     const next: number[] = [];
-    for (let c = 0; c < cells.length; c += 4) {
-      const g = cellGeometry(cells[c], cells[c + 1], cells[c + 2], cells[c + 3]);
+    for (const g of level) {
       if (g.allNodes) continue;
       let ok = true;
       for (const j of g.cj) {
@@ -166,7 +179,9 @@ function lagrange(nodes: number[], t: number, w: Float64Array, o: number): void 
     w[o + 2] = 0;
     return;
   }
-  const [a, m, b] = nodes;
+  const a = nodes[0];
+  const m = nodes[1];
+  const b = nodes[2];
   w[o] = ((t - m) * (t - b)) / ((a - m) * (a - b));
   w[o + 1] = ((t - a) * (t - b)) / ((m - a) * (m - b));
   w[o + 2] = ((t - a) * (t - m)) / ((b - a) * (b - m));
@@ -188,12 +203,9 @@ function interpolate(arr: Float64Array, g: CellGeometry, wi: Float64Array, oi: n
 }
 
 /**
- * Fill the corners of the accepted cells that were not mapped exactly, one corner row at a
- * time across all cells (row-major, so the output arrays are written as a stream rather than
- * cell by cell, which cost more in cache misses). Separable: per row and cell, the node
- * columns are first interpolated along j (x and y at up to 3 columns), then each corner
- * costs 3 multiply-adds per coordinate. Column weights are shared by all
- * cells of the same shape.
+ * Fill the corners of the accepted cells that were not mapped exactly by biquadratic
+ * interpolation of their nodes: the `fillCornerCells` kernel (native when loaded), with the
+ * cells in acceptance order (which decides the value of corners shared between cells).
  */
 function fillAccepted(
   cells: CellGeometry[],
@@ -203,57 +215,16 @@ function fillAccepted(
   y: Float64Array,
   state: Uint8Array,
 ): void {
-  const weights = new Map<string, Float64Array>();
-  const colWeights = cells.map((g) => {
-    const key = `${g.i1 - g.i0}:${g.ni.length === 3 ? g.ni[1] - g.i0 : -1}`;
-    let w = weights.get(key);
-    if (!w) {
-      w = new Float64Array(3 * (g.i1 - g.i0 + 1));
-      for (let i = g.i0; i <= g.i1; i++) lagrange(g.ni, i, w, 3 * (i - g.i0));
-      weights.set(key, w);
-    }
-    return w;
-  });
-  // Cells by corner row, in the order they were accepted (row-major within a level).
-  const starts = new Int32Array(ch + 1);
-  for (const g of cells) for (let j = g.j0; j <= g.j1; j++) starts[j + 1]++;
-  for (let j = 0; j < ch; j++) starts[j + 1] += starts[j];
-  const byRow = new Int32Array(starts[ch]);
-  const fill = starts.slice(0, ch);
+  const flat = new Int32Array(6 * cells.length);
   cells.forEach((g, c) => {
-    for (let j = g.j0; j <= g.j1; j++) byRow[fill[j]++] = c;
+    flat[6 * c] = g.i0;
+    flat[6 * c + 1] = g.j0;
+    flat[6 * c + 2] = g.i1;
+    flat[6 * c + 3] = g.j1;
+    flat[6 * c + 4] = g.ni.length === 3 ? g.ni[1] : -1;
+    flat[6 * c + 5] = g.nj.length === 3 ? g.nj[1] : -1;
   });
-  const wj = new Float64Array(3);
-  const n = new Float64Array(6); // n[p], n[3 + p]: x and y at node column p
-  for (let j = 0; j < ch; j++) {
-    const row = cw * j;
-    for (let e = starts[j]; e < starts[j + 1]; e++) {
-      const c = byRow[e];
-      const g = cells[c];
-      const wi = colWeights[c];
-      const { i0, i1, ni, nj } = g;
-      lagrange(nj, j, wj, 0);
-      n.fill(0);
-      for (let p = 0; p < ni.length; p++) {
-        for (let q = 0; q < nj.length; q++) {
-          const k = ni[p] + cw * nj[q];
-          const w = wj[q];
-          n[p] += w * x[k];
-          n[3 + p] += w * y[k];
-        }
-      }
-      for (let i = i0; i <= i1; i++) {
-        const k = row + i;
-        if (state[k] === 2) continue;
-        const o = 3 * (i - i0);
-        const w0 = wi[o];
-        const w1 = wi[o + 1];
-        const w2 = wi[o + 2]; // 0 (with n[…2] = 0) when the cell has two node columns
-        x[k] = w0 * n[0] + w1 * n[1] + w2 * n[2];
-        y[k] = w0 * n[3] + w1 * n[4] + w2 * n[5];
-      }
-    }
-  }
+  fillCornerCells({ cells: flat, cw, ch, x, y, state });
 }
 
 /** Collects corners to map exactly and maps them in one vectorised call. */

@@ -20,11 +20,11 @@
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import type { FitsImage, PixelArray } from '../fits/types.js';
-import { reprojectExact, resample } from '../kernels/index.js';
+import { coveredBounds, cropWithArea, reprojectExact, resample, type SolidAngleSource } from '../kernels/index.js';
 import { Wcs } from '../wcs/wcs.js';
 import { FrameConversion, type CelestialFrame } from '../wcs/frames.js';
 import type { ProjectedImage } from './types.js';
-import { DEFAULT_GRID_STEP, gridLines, interpolateCorners, type ExactCornerMap } from './project-grid.js';
+import { DEFAULT_GRID_STEP, gridLines, interpolateCorners, type CornerGridOptions, type ExactCornerMap } from './project-grid.js';
 
 /** Resampling method: `exact` is mProject's flux-conserving overlap; the others are interpolations (mProjectQL). */
 export type ProjectMethod = 'exact' | 'bilinear' | 'lanczos3' | 'nearest';
@@ -205,6 +205,17 @@ export function mapCorners(
   box: PixelBox,
   opts: CornerMapOptions = {},
 ): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: Float64Array; exactCount: number } {
+  const m = mapCornerGrid(input, box, opts);
+  return { ...m, solidAngle: solidAngleArray(m.solidAngle, box) };
+}
+
+/** {@link mapCorners} with the solid angles left as samples (or per pixel), for {@link cropWithArea}. */
+function mapCornerGrid(
+  input: ProjectInput,
+  box: PixelBox,
+  opts: CornerMapOptions,
+  buffers?: CornerGridOptions['buffers'],
+): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: SolidAngleSource; exactCount: number } {
   const cw = box.width + 1;
   const ch = box.height + 1;
   if (opts.mode === 'exact') return mapCornersExact(input, box);
@@ -223,7 +234,7 @@ export function mapCorners(
       inY[k] = pix.y[k] - 1;
     }
   };
-  const g = interpolateCorners(cw, ch, exact, { step: opts.step, tolPx: opts.tolPx });
+  const g = interpolateCorners(cw, ch, exact, { step: opts.step, tolPx: opts.tolPx, buffers });
   const solidAngle = sampledSolidAngles(input.outWcs, box, opts.step ?? DEFAULT_GRID_STEP);
   return { cornerX: g.cornerX, cornerY: g.cornerY, solidAngle, exactCount: g.exactCount };
 }
@@ -235,15 +246,39 @@ export function mapCorners(
  */
 const SOLID_ANGLE_TOL = 1e-7;
 
+/** Every pixel's solid angle (sr) from {@link sampledSolidAngles}' source: the bilinear interpolant of the samples. */
+function solidAngleArray(source: SolidAngleSource, box: PixelBox): Float64Array {
+  if ('full' in source) return source.full;
+  const { samples, linesX, linesY } = source;
+  const ax = axisWeights(Array.from(linesX), box.width);
+  const ay = axisWeights(Array.from(linesY), box.height);
+  const nx = linesX.length;
+  const out = new Float64Array(box.width * box.height);
+  for (let j = 0; j < box.height; j++) {
+    const b0 = ay.lo[j] * nx;
+    const b1 = ay.hi[j] * nx;
+    for (let i = 0; i < box.width; i++) {
+      const a0 = ax.lo[i];
+      const a1 = ax.hi[i];
+      const u = ax.t[i];
+      const lower = samples[b0 + a0] + u * (samples[b0 + a1] - samples[b0 + a0]);
+      const upper = samples[b1 + a0] + u * (samples[b1 + a1] - samples[b1 + a0]);
+      out[i + box.width * j] = lower + ay.t[j] * (upper - lower);
+    }
+  }
+  return out;
+}
+
 /**
  * Solid angles (sr) of the output pixels of `box`, computed exactly (from their four corners)
- * for every `step`-th pixel and interpolated bilinearly in between, at 4 pixel → sky
+ * for every `step`-th pixel and interpolated bilinearly in between (returned as the samples;
+ * {@link cropWithArea} interpolates them only where it needs them), at 4 pixel → sky
  * evaluations per sample instead of one per corner. Over 16 arcsecond pixels the solid angle
  * varies by ~1e-6 relative, so the interpolation is good to ~1e-12; it is checked at the
  * centre pixel of every cell, and where it misses by more than 1e-7 relative (very large
  * pixels, e.g. an all-sky template) every pixel is computed exactly instead, row by row.
  */
-function sampledSolidAngles(outWcs: SkyMapper, box: PixelBox, step: number): Float64Array {
+function sampledSolidAngles(outWcs: SkyMapper, box: PixelBox, step: number): SolidAngleSource {
   const si = gridLines(box.width, step);
   const sj = gridLines(box.height, step);
   const pixels: number[] = []; // (i, j) pairs: the samples, then the cell-centre checks
@@ -276,12 +311,10 @@ function sampledSolidAngles(outWcs: SkyMapper, box: PixelBox, step: number): Flo
         for (let i = 0; i < box.width; i++) row.push(i, j);
         all.set(pixelSolidAngles(outWcs, box, row), box.width * j);
       }
-      return all;
+      return { full: all };
     }
   }
-  const out = new Float64Array(box.width * box.height);
-  for (let j = 0; j < box.height; j++) for (let i = 0; i < box.width; i++) out[i + box.width * j] = at(i, j);
-  return out;
+  return { samples: omega.subarray(0, ns), linesX: Int32Array.from(si), linesY: Int32Array.from(sj) };
 }
 
 /** Exact solid angles (sr) of the box pixels (i, j) listed as pairs in `pixels` (0-based in the box). */
@@ -321,7 +354,7 @@ function axisWeights(lines: number[], n: number): { lo: Int32Array; hi: Int32Arr
 }
 
 /** Every corner through the exact chain: one vectorised WCS call per corner row. */
-function mapCornersExact(input: ProjectInput, box: PixelBox): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: Float64Array; exactCount: number } {
+function mapCornersExact(input: ProjectInput, box: PixelBox): { cornerX: Float64Array; cornerY: Float64Array; solidAngle: SolidAngleSource; exactCount: number } {
   const cw = box.width + 1;
   const ch = box.height + 1;
   const cornerX = new Float64Array(cw * ch);
@@ -351,7 +384,7 @@ function mapCornersExact(input: ProjectInput, box: PixelBox): { cornerX: Float64
     lower = upper;
     upper = t;
   }
-  return { cornerX, cornerY, solidAngle, exactCount: cw * ch };
+  return { cornerX, cornerY, solidAngle: { full: solidAngle }, exactCount: cw * ch };
 }
 
 /** Input 0-based positions of the output pixel centres of `box` (for the interpolating methods). */
@@ -378,6 +411,25 @@ function mapCentres(input: ProjectInput, box: PixelBox): { x: Float64Array; y: F
   return { x, y };
 }
 
+/** Largest scratch array kept for reuse (elements); bigger ones are allocated per call. */
+const SCRATCH_MAX = 1 << 21;
+const scratchRefs: (WeakRef<Float64Array | Uint8Array> | undefined)[] = [];
+
+/**
+ * Scratch array `slot` of this thread, length n: reused between calls (allocating and
+ * zeroing megabytes per image cost more than the work done in them) and weakly held, so the
+ * GC may reclaim it between images. Contents are arbitrary; callers write before reading.
+ * Only for arrays that never leave {@link projectArrays}.
+ */
+function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: { new (n: number): T }, n: number): T {
+  if (n > SCRATCH_MAX) return new ctor(n);
+  const old = scratchRefs[slot]?.deref();
+  if (old instanceof ctor && old.length >= n) return old.subarray(0, n) as T;
+  const fresh = new ctor(Math.max(n, old?.length ?? 0));
+  scratchRefs[slot] = new WeakRef(fresh);
+  return fresh.subarray(0, n) as T;
+}
+
 /**
  * Reproject plain arrays (the pure core of {@link project}).
  * @throws MosaicError E_NO_OVERLAP when the input does not reach the template or every
@@ -390,11 +442,16 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
 
   let value: Float64Array;
   let coverage: Float64Array;
-  let solidAngle: Float64Array;
+  let solidAngle: SolidAngleSource;
   if (method === 'exact') {
-    const corners = mapCorners(input, box, input.corners);
+    const nc = (box.width + 1) * (box.height + 1);
+    const np = box.width * box.height;
+    const buffers = { cornerX: scratch(0, Float64Array, nc), cornerY: scratch(1, Float64Array, nc), state: scratch(2, Uint8Array, nc) };
+    const corners = mapCornerGrid(input, box, input.corners ?? {}, buffers);
     solidAngle = corners.solidAngle;
     const r = reprojectExact({
+      value: scratch(3, Float64Array, np),
+      coverage: scratch(4, Float64Array, np),
       src: input.src,
       srcWidth: input.srcWidth,
       srcHeight: input.srcHeight,
@@ -407,7 +464,7 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
     coverage = r.coverage;
   } else {
     // Interpolation: a pixel is wholly covered where the interpolant is finite (mProjectQL).
-    solidAngle = mapCorners(input, box, input.corners).solidAngle;
+    solidAngle = mapCornerGrid(input, box, input.corners ?? {}).solidAngle;
     const centres = mapCentres(input, box);
     value = resample({
       src: input.src,
@@ -424,44 +481,13 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
 }
 
 /** Crop to the pixels with coverage > 0 and turn coverage into area (sr); blanks are NaN / 0. */
-function shrinkWrap(box: PixelBox, value: Float64Array, coverage: Float64Array, solidAngle: Float64Array): Omit<ProjectedImage, 'cntr' | 'source'> {
-  const { width: bw, height: bh } = box;
-  let i0 = bw;
-  let i1 = -1;
-  let j0 = bh;
-  let j1 = -1;
-  for (let j = 0; j < bh; j++) {
-    const row = j * bw;
-    for (let i = 0; i < bw; i++) {
-      if (coverage[row + i] > 0 && Number.isFinite(value[row + i])) {
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        j1 = j;
-      }
-    }
-  }
-  if (i1 < 0) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank: the image does not overlap the template', { stage: 'project' });
-  const width = i1 - i0 + 1;
-  const height = j1 - j0 + 1;
-  const outValue = new Float64Array(width * height);
-  const outArea = new Float64Array(width * height);
-  for (let j = 0; j < height; j++) {
-    const src = (j + j0) * bw + i0;
-    const dst = j * width;
-    for (let i = 0; i < width; i++) {
-      const c = coverage[src + i];
-      const v = value[src + i];
-      if (c > 0 && Number.isFinite(v)) {
-        outValue[dst + i] = v;
-        outArea[dst + i] = c * solidAngle[src + i];
-      } else {
-        outValue[dst + i] = NaN;
-        outArea[dst + i] = 0;
-      }
-    }
-  }
-  return { x0: box.x0 + i0, y0: box.y0 + j0, width, height, value: outValue, area: outArea };
+function shrinkWrap(box: PixelBox, value: Float64Array, coverage: Float64Array, solidAngle: SolidAngleSource): Omit<ProjectedImage, 'cntr' | 'source'> {
+  const crop = coveredBounds(value, coverage, box.width, box.height);
+  if (!crop) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank: the image does not overlap the template', { stage: 'project' });
+  const out = cropWithArea({ value, coverage, boxWidth: box.width, boxHeight: box.height, crop, solidAngle });
+  const width = crop.i1 - crop.i0 + 1;
+  const height = crop.j1 - crop.j0 + 1;
+  return { x0: box.x0 + crop.i0, y0: box.y0 + crop.j0, width, height, value: out.value, area: out.area };
 }
 
 /**

@@ -8,8 +8,10 @@
 //! Pixel convention: input pixel `k` (0-based) covers `[k - 0.5, k + 0.5]` on its axis;
 //! images are row-major, `data[x + width * y]`.
 
+pub mod area_crop;
 pub mod clip;
 pub mod coadd;
+pub mod corner_fill;
 pub mod error;
 pub mod median;
 pub mod quadrants;

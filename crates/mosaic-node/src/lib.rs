@@ -10,6 +10,7 @@
 
 mod js;
 mod kernels;
+mod project;
 mod sys;
 mod task;
 mod wcs;
@@ -61,6 +62,9 @@ exports! {
     "wcsSkyToPixAsync" => wcs::sky_to_pix, async;
     "wcsMapPixels" => wcs::map, sync;
     "wcsMapPixelsAsync" => wcs::map, async;
+    "fillCornerCells" => project::fill_cells, sync;
+    "coveredBounds" => project::bounds, sync;
+    "cropWithArea" => project::crop, sync;
 }
 
 /// `version()` → `{ version, backend, target }`.
