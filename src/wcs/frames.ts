@@ -244,7 +244,10 @@ export class FrameConversion {
   constructor(readonly from: CelestialFrame, readonly to: CelestialFrame) {
     const fk4Side = isFk4(from) ? from : isFk4(to) ? to : undefined;
     const obstimeJ = fk4Side?.obstime ?? besselianToJulian(equinoxOf(fk4Side ?? { system: 'fk4' }));
-    const raw = [...toHub(from), ...hubToHub(hubOf(from), hubOf(to), obstimeJ), ...invert(toHub(to))];
+    // The same frame both ways is the identity exactly (through the hub it is a matrix times
+    // its transpose, 1e-16 off, and would cost a rotation per point).
+    const same = from.system === to.system && equinoxOf(from) === equinoxOf(to) && (!isFk4(from) || from.obstime === to.obstime);
+    const raw = same ? [] : [...toHub(from), ...hubToHub(hubOf(from), hubOf(to), obstimeJ), ...invert(toHub(to))];
     // Fold consecutive matrices into one.
     const steps: Step[] = [];
     for (const s of raw) {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { convertSky, convertSkyMany, formatFrame, parseFrame, type CelestialFrame } from '../../src/wcs/frames.js';
+import { FrameConversion, convertSky, convertSkyMany, formatFrame, parseFrame, type CelestialFrame } from '../../src/wcs/frames.js';
 import { greatCircleDistanceDeg } from '../../src/wcs/geometry.js';
 import { fixtureDir } from './helpers.js';
 
@@ -77,5 +77,24 @@ describe('parseFrame', () => {
   it('rejects unknown names with one message format', () => {
     expect(() => parseFrame('altaz')).toThrowError(/Expected a frame .* but received "altaz"/);
     expect(() => parseFrame('galactic J2000')).toThrowError(expect.objectContaining({ code: 'E_WCS_FRAME' }));
+  });
+
+  it('treats a frame to itself as the identity (exactly), and only then', () => {
+    const same: Array<[CelestialFrame, CelestialFrame]> = [
+      [{ system: 'fk5' }, { system: 'fk5', equinox: 2000 }],
+      [{ system: 'fk4', equinox: 1950, obstime: 1950 }, { system: 'fk4', obstime: 1950 }],
+      [{ system: 'galactic' }, { system: 'galactic' }],
+    ];
+    for (const [a, b] of same) expect(new FrameConversion(a, b).identity).toBe(true);
+    const differ: Array<[CelestialFrame, CelestialFrame]> = [
+      [{ system: 'fk5', equinox: 2000 }, { system: 'fk5', equinox: 2010 }],
+      [{ system: 'fk5' }, { system: 'icrs' }],
+      [{ system: 'fk4', obstime: 1950 }, { system: 'fk4', obstime: 1980 }],
+    ];
+    for (const [a, b] of differ) expect(new FrameConversion(a, b).identity).toBe(false);
+    const lon = Float64Array.of(275.19598680312345);
+    const lat = Float64Array.of(-16.17104972212345);
+    new FrameConversion({ system: 'fk5' }, { system: 'fk5' }).convertMany(lon, lat, lon, lat);
+    expect([lon[0], lat[0]]).toEqual([275.19598680312345, -16.17104972212345]);
   });
 });
