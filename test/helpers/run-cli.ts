@@ -1,5 +1,5 @@
 /** Run one `mosaic` command in-process, capturing its output (no build of dist/ needed). */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { runCommand } from '../../src/cli/command.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 
@@ -10,8 +10,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `mosaic <name> ...argv`, in-process. Throws when no command has that name. */
-export async function runCli(name: string, argv: string[]): Promise<CliResult> {
+/** `mosaic <name> ...argv`, in-process, with `stdin` as its standard input (default: a stream that never ends). Throws when no command has that name. */
+export async function runCli(name: string, argv: string[], stdin?: string): Promise<CliResult> {
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) throw new Error(`no command ${name}`);
   const collect = () => {
@@ -22,7 +22,7 @@ export async function runCli(name: string, argv: string[]): Promise<CliResult> {
   };
   const out = collect();
   const err = collect();
-  const code = await runCommand(cmd, argv, { stdout: out.s, stderr: err.s, stdin: new PassThrough(), isTTY: false });
+  const code = await runCommand(cmd, argv, { stdout: out.s, stderr: err.s, stdin: stdin === undefined ? new PassThrough() : Readable.from([stdin]), isTTY: false });
   await new Promise((r) => setImmediate(r));
   return { code, stdout: out.text(), stderr: err.text() };
 }

@@ -1,6 +1,10 @@
-/** `mosaic add [-p DIR] [-a mean|median|count] [-e] IMAGES.tbl TEMPLATE.hdr OUT.fits` (mAdd). */
+/**
+ * `mosaic add [-p DIR] [-a mean|median|count] [-e] IMAGES.tbl TEMPLATE.hdr OUT.fits` (mAdd).
+ * As in mAdd, the table's file names are relative to `-p DIR` (default: the current folder), not
+ * to the table's own folder; a missing image says so, since forgetting `-p` is the usual cause.
+ */
 import { join } from 'node:path';
-import { MosaicError } from '../../errors.js';
+import { MosaicError, asMosaicError } from '../../errors.js';
 import { readImageRows } from '../../fits/read.js';
 import { readIpacTable, findColumn } from '../../tables/ipac.js';
 import { checkOutputFile, readMosaicTemplate } from '../preflight.js';
@@ -11,12 +15,23 @@ import { coaddInBands, type CoaddSource } from '../../pipeline/coadd-bands.js';
 import { createProgress } from '../../pipeline/progress.js';
 import type { Command } from '../command.js';
 
+/** A missing table image's error, same code and file, with the `-p DIR` the name was read against. */
+function notFoundHint(err: unknown, file: string, table: string, dir: string): MosaicError {
+  const e = asMosaicError(err, { stage: 'add', file });
+  if (e.code !== 'E_FILE_NOT_FOUND') return e;
+  return new MosaicError('E_FILE_NOT_FOUND', `not found (file names in ${table} are read relative to -p DIR, here '${dir}')`, {
+    stage: e.stage,
+    file: e.file,
+    cause: err,
+  });
+}
+
 export const addCommand: Command = {
   name: 'add',
   module: 'mAdd',
   summary: 'Coadd projected images (with their _area images) into a mosaic',
   options: [
-    { name: 'path', short: 'p', type: 'string', arg: 'DIR', help: 'Folder of the projected images' },
+    { name: 'path', short: 'p', type: 'string', arg: 'DIR', help: 'Folder of the projected images: the table’s file names are relative to it (default: .)' },
     { name: 'combine', short: 'a', type: 'enum', values: COMBINE_METHODS, default: 'mean', help: 'How to combine overlapping pixels' },
     { name: 'exact', short: 'e', type: 'boolean', help: 'Keep the template size (no shrink to the inputs)' },
   ],
@@ -39,7 +54,9 @@ export const addCommand: Command = {
     const sources: CoaddSource[] = [];
     for (const row of table.rows) {
       const value = join(dir, String(row[fcol]));
-      const { header } = await readImageRows(value, { y0: 0, rows: 0 });
+      const { header } = await readImageRows(value, { y0: 0, rows: 0 }).catch((err: unknown) => {
+        throw notFoundHint(err, value, images, dir);
+      });
       sources.push({ value, area: areaFileName(value), ...placementFromHeader(template, header) });
     }
     const progress = createProgress(ctx.stderr, { isTTY: ctx.isTTY, quiet: ctx.quiet || ctx.json });

@@ -2,6 +2,8 @@
  * `mosaic pix2sky FILE [--hdu N] [--frame F]` and `mosaic sky2pix …`: convert coordinate pairs
  * read from stdin, one `x y` (1-based pixels) or `lon lat` (degrees) per line, with the WCS of a
  * FITS file or a `.hdr` template (one card per line, Montage style). Like wcslib's `wcsware -x`.
+ * Columns after the first two (catalogue names, magnitudes) are carried through unchanged after the
+ * converted pair, so a catalogue can be piped through; with `--json` they are the `extra` strings.
  */
 import { MosaicError } from '../../errors.js';
 import { readFits } from '../../fits/read.js';
@@ -9,7 +11,7 @@ import { compressedImageHeader } from '../../fits/read.js';
 import type { Header } from '../../fits/header.js';
 import { readTemplate } from '../../tables/template.js';
 import { parseFrame } from '../../wcs/frames.js';
-import { pixToSkyLines, skyToPixLines } from '../../wcs/lines.js';
+import { formatCoord, formatPairs, pixToSkyPairs, skyToPixPairs } from '../../wcs/lines.js';
 import { Wcs } from '../../wcs/wcs.js';
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from '../command.js';
 
@@ -55,23 +57,25 @@ async function runConvert(args: ParsedArgs, ctx: CommandContext, direction: 'pix
   const frameText = args.options.frame as string | undefined;
   const frame = frameText ? parseFrame(frameText) : undefined;
   const text = await readStdin(ctx);
-  const lines = direction === 'pix2sky' ? pixToSkyLines(text, wcs, frame) : skyToPixLines(text, wcs, frame);
+  const pairs = direction === 'pix2sky' ? pixToSkyPairs(text, wcs, frame) : skyToPixPairs(text, wcs, frame);
   if (!ctx.json) {
-    ctx.stdout.write(lines);
+    ctx.stdout.write(formatPairs(pairs));
     return;
   }
-  // One JSON object: the converted pairs, null where off the projection.
-  const points = lines
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split(' ').map((v) => (v === 'nan' ? null : Number(v))));
-  ctx.stdout.write(JSON.stringify({ file, [direction === 'pix2sky' ? 'sky' : 'pixels']: points }) + '\n');
+  // One JSON object: the converted pairs (the text's 15 digits), null where off the projection,
+  // and each line's extra columns as written ('' where there were none).
+  const json = (x: number) => (Number.isFinite(x) ? Number(formatCoord(x)) : null);
+  const points = Array.from(pairs.u, (u, i) => [json(u), json(pairs.v[i])]);
+  ctx.stdout.write(JSON.stringify({ file, [direction === 'pix2sky' ? 'sky' : 'pixels']: points, extra: pairs.rest }) + '\n');
 }
 
 export const pix2skyCommand: Command = {
   name: 'pix2sky',
   summary: 'Convert 1-based pixel coordinates (x y per line on stdin) to sky coordinates',
-  description: 'Prints "lon lat" in degrees with 15 significant digits, "nan nan" off the projection.',
+  description:
+    'Prints "lon lat" in degrees with 15 significant digits, "nan nan" off the projection.\n' +
+    'Columns after "x y" (a name, a magnitude …) follow the converted pair unchanged: "x y NAME" → "lon lat NAME";\n' +
+    'with --json they are the "extra" strings, one per point. Blank lines and # or \\ comment lines are skipped.',
   options: OPTIONS,
   positionals: [{ name: 'file', help: 'FITS file or .hdr header template' }],
   run: (args, ctx) => runConvert(args, ctx, 'pix2sky'),
@@ -80,7 +84,10 @@ export const pix2skyCommand: Command = {
 export const sky2pixCommand: Command = {
   name: 'sky2pix',
   summary: 'Convert sky coordinates (lon lat in degrees per line on stdin) to 1-based pixel coordinates',
-  description: 'Prints "x y" with 15 significant digits, "nan nan" where the position is not on the projection.',
+  description:
+    'Prints "x y" with 15 significant digits, "nan nan" where the position is not on the projection.\n' +
+    'Columns after "lon lat" (a name, a magnitude …) follow the converted pair unchanged: "lon lat NAME" → "x y NAME";\n' +
+    'with --json they are the "extra" strings, one per point. Blank lines and # or \\ comment lines are skipped.',
   options: OPTIONS,
   positionals: [{ name: 'file', help: 'FITS file or .hdr header template' }],
   run: (args, ctx) => runConvert(args, ctx, 'sky2pix'),
