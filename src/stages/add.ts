@@ -133,6 +133,9 @@ export function ensureScratch(scratch: CoadderScratch | undefined, n: number): C
   return { sumVA: new Float64Array(n), sumA: new Float64Array(n), count: new Uint32Array(n) };
 }
 
+/** Scratch for the plane-subtracted copy of an image in {@link Coadder.accumulate}. */
+let correctedScratch = new Float64Array(0);
+
 /**
  * Incremental coadd on the template grid (or a band of its rows). Feed images in a fixed
  * order for reproducible sums; `finish` returns the band's value and area.
@@ -192,8 +195,10 @@ export class Coadder {
     if (img.width === 0 || img.height === 0) return; // an empty crop (outside this band) adds nothing
     let value = img.value;
     if (plane) {
-      // The plane is subtracted here (same expression as mBackground), the sums in the kernel.
-      const corrected = new Float64Array(value.length);
+      // The plane is subtracted here (same expression as mBackground), the sums in the kernel;
+      // into one buffer reused for every image (the kernel does not keep it).
+      if (correctedScratch.length < value.length) correctedScratch = new Float64Array(value.length);
+      const corrected = correctedScratch.subarray(0, value.length);
       for (let y = 0; y < img.height; y++) {
         const by = plane.b * (img.y0 + y - this.crpix2) + plane.c;
         const row = y * img.width;
