@@ -24,12 +24,14 @@ export function writeScratchPlane(path: string, data: Float64Array): void {
 }
 
 /**
- * Rows [y0, y0 + rows) of a plane `width` pixels wide written by {@link writeScratchPlane}.
+ * Rows [y0, y0 + rows) of a plane `width` pixels wide written by {@link writeScratchPlane},
+ * into the start of `into` when it is long enough (a view of it is returned), else a new array.
  * @throws MosaicError E_FILE_READ when the file is shorter than those rows.
  */
-export function readScratchRows(path: string, width: number, y0: number, rows: number): Float64Array {
-  const out = new Float64Array(width * rows);
-  const bytes = new Uint8Array(out.buffer);
+export function readScratchRows(path: string, width: number, y0: number, rows: number, into?: Float64Array): Float64Array {
+  // Reading into a caller's reused buffer spares a fresh allocation (and its page faults) per read.
+  const out = into && into.length >= width * rows ? into.subarray(0, width * rows) : new Float64Array(width * rows);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   let fd = -1;
   try {
     fd = openSync(path, 'r');

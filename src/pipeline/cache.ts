@@ -19,16 +19,38 @@ export interface CachedPlanes {
   scratch?: boolean;
 }
 
-/** Mosaic rows [y0, y0 + rows) of a cached image (within its box) as a placed crop. */
+/**
+ * Buffers a thread reuses for the crops it reads and consumes before its next read (scratch
+ * planes are read into them instead of new arrays); grown as needed.
+ */
+export class RowBuffers {
+  value = new Float64Array(0);
+  area = new Float64Array(0);
+  /** Make room for `n` pixels per plane. */
+  reserve(n: number): this {
+    if (this.value.length < n) {
+      this.value = new Float64Array(n);
+      this.area = new Float64Array(n);
+    }
+    return this;
+  }
+}
+
+/**
+ * Mosaic rows [y0, y0 + rows) of a cached image (within its box) as a placed crop. With
+ * `into`, a scratch-plane crop is a view of those buffers, valid until their next use.
+ */
 export async function readCachedRows(
   img: CachedPlanes,
   y0: number,
   rows: number,
+  into?: RowBuffers,
 ): Promise<{ x0: number; y0: number; width: number; height: number; value: PixelArray; area: PixelArray }> {
   const j0 = y0 - img.y0;
   if (img.scratch) {
-    const value = readScratchRows(img.value, img.width, j0, rows);
-    const area = readScratchRows(img.area, img.width, j0, rows);
+    into?.reserve(img.width * rows);
+    const value = readScratchRows(img.value, img.width, j0, rows, into?.value);
+    const area = readScratchRows(img.area, img.width, j0, rows, into?.area);
     return { x0: img.x0, y0, width: img.width, height: rows, value, area };
   }
   const band = { y0: j0, rows };

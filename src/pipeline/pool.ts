@@ -8,7 +8,8 @@
  *   under vitest/tsx (started with `--import tsx`).
  * - A task that throws rejects its own promise with a MosaicError (code, file kept); a
  *   worker that dies is replaced and its task fails with E_WORKER.
- * - With `threads: 1` tasks run in this thread (same code, same results, no start-up cost).
+ * - With `threads: 1` tasks run in this thread, one at a time as in a worker (same code, same
+ *   results, no start-up cost).
  *
  * `mapOrdered` feeds a list of inputs through the pool with a bounded number in flight
  * and hands results back strictly in input order, so anything accumulated from them
@@ -90,6 +91,8 @@ export class WorkerPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** The in-thread tasks (threads = 1) queue behind this. */
+  private inThread: Promise<unknown> = Promise.resolve();
 
   constructor(opts: PoolOptions = {}) {
     const n = opts.threads ?? defaultThreads();
@@ -104,8 +107,12 @@ export class WorkerPool {
   run<T extends TaskName>(task: T, input: TaskInput<T>, transfer: ArrayBuffer[] = []): Promise<TaskOutput<T>> {
     if (this.closed) return Promise.reject(new MosaicError('E_INTERNAL', 'worker pool is closed'));
     if (this.threads === 1) {
-      // In-thread: same task code, so results equal the threaded ones bit for bit.
-      return runTask(task, input).then((r) => r.output);
+      // In-thread: same task code, so results equal the threaded ones bit for bit. One task
+      // after the other, as in a worker: tasks reuse per-thread buffers across their awaits,
+      // so two must not interleave.
+      const done = this.inThread.then(() => runTask(task, input));
+      this.inThread = done.catch(() => undefined);
+      return done.then((r) => r.output);
     }
     const id = this.nextId++;
     return new Promise<TaskOutput<T>>((resolve, reject) => {

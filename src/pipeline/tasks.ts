@@ -12,7 +12,7 @@ import type { ProjectMethod } from '../stages/project.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 import type { BandJob, EncodedBand } from './coadd-bands.js';
-import { readCachedRows, type CachedPlanes } from './cache.js';
+import { RowBuffers, readCachedRows, type CachedPlanes } from './cache.js';
 
 /** Input of the `project` task: one file onto the template. */
 export interface ProjectTaskInput {
@@ -175,6 +175,9 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
   };
 }
 
+/** Read buffers of this thread's pairs (the difference is computed before the next read). */
+const pairRows = [new RowBuffers(), new RowBuffers()];
+
 async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit'>> {
   const [{ diffImages }, { fitDiffPlane }] = await Promise.all([import('../stages/diff.js'), import('../stages/fit-plane.js')]);
   const { plus, minus, grid } = input;
@@ -182,7 +185,7 @@ async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit
   const ya = Math.max(plus.y0, minus.y0, 0);
   const yb = Math.min(plus.y0 + plus.height, minus.y0 + minus.height, grid.naxis2 - 1);
   if (yb <= ya) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
-  const [p, m] = await Promise.all([readCachedRows(plus, ya, yb - ya), readCachedRows(minus, ya, yb - ya)]);
+  const [p, m] = await Promise.all([readCachedRows(plus, ya, yb - ya, pairRows[0]), readCachedRows(minus, ya, yb - ya, pairRows[1])]);
   let diff;
   try {
     diff = diffImages(p, m, { mosaicSize: { naxis1: grid.naxis1, naxis2: grid.naxis2 } });
