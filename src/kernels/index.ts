@@ -14,6 +14,7 @@ import { coaddAccumulateTs, coaddFinishTs } from './coadd.js';
 import { fillCornerCellsTs } from './corner-fill.js';
 import { histogramTs } from './histogram.js';
 import { medianStackTs } from './median.js';
+import { decodePlaneFit, PLANE_FIT_OUT_LENGTH, planeFitPassesTs, type PlaneFitPassesResult } from './plane-fit.js';
 import { reprojectExactRowsTs, type SampleArray } from './reproject-exact.js';
 import { RESAMPLE_METHODS, resampleTs, type ResampleMethod } from './resample.js';
 import { imageStatistics } from './stats.js';
@@ -25,6 +26,7 @@ export { backend } from '../native/load.js';
 export type { SampleArray } from './reproject-exact.js';
 export type { ResampleMethod } from './resample.js';
 export type { SolidAngleSource } from './area-crop.js';
+export type { PlaneFitPassesResult } from './plane-fit.js';
 
 // ---------------------------------------------------------------------------------------
 // reprojectExact
@@ -514,4 +516,45 @@ export function cropWithArea(o: CropWithAreaOptions): { value: Float64Array; are
       grid?.linesX ?? null, grid?.linesY ?? null, value, area);
   } else cropWithAreaTs(o.value, o.coverage, bw, i0, j0, width, height, sa, value, area);
   return { value, area };
+}
+
+// ---------------------------------------------------------------------------------------
+// robust plane fit (fitplane)
+
+/** Options of {@link planeFitPasses}. */
+export interface PlaneFitPassesOptions {
+  /** Point coordinates and values, same length; no NaN value (drop those first). */
+  px: Float64Array;
+  py: Float64Array;
+  pz: Float64Array;
+  /** Fit only the level c (a = b = 0). Default false. */
+  levelOnly?: boolean;
+  /** Maximum number of fit/clip passes (>= 0). Default 20. */
+  iterations?: number;
+  /** Points farther than clip·rms from the fit are left out of the next pass (not NaN). Default 2. */
+  clip?: number;
+}
+
+/**
+ * The fit/clip passes of Montage's robust plane fit (mFitplane; see src/kernels/plane-fit.ts):
+ * an ordinary least-squares plane, then refits on the points within clip·rms of the previous
+ * fit. Both backends give the same result bit for bit.
+ * @throws TypeError / RangeError for wrong array types or lengths, a non-boolean `levelOnly`,
+ *   a negative or fractional `iterations`, or a NaN `clip`.
+ */
+export function planeFitPasses(o: PlaneFitPassesOptions): PlaneFitPassesResult {
+  expectTyped(o.px, 'px', ['Float64Array']);
+  expectTyped(o.py, 'py', ['Float64Array']);
+  expectTyped(o.pz, 'pz', ['Float64Array']);
+  expectLength(o.px, 'px', o.pz.length, 'pz.length');
+  expectLength(o.py, 'py', o.pz.length, 'pz.length');
+  const levelOnly = o.levelOnly ?? false;
+  if (typeof levelOnly !== 'boolean') throw new TypeError(`Expected boolean for levelOnly but received ${String(levelOnly)} of type ${typeof levelOnly}`);
+  const iterations = o.iterations === undefined ? 20 : expectSize(o.iterations, 'iterations', 0);
+  const clip = o.clip === undefined ? 2 : expectNumber(o.clip, 'clip');
+  if (Number.isNaN(clip)) throw new RangeError('Expected number for clip but received NaN of type number');
+  const out = new Float64Array(PLANE_FIT_OUT_LENGTH);
+  if (native?.planeFitPasses) native.planeFitPasses(o.px, o.py, o.pz, levelOnly, iterations, clip, out);
+  else planeFitPassesTs(o.px, o.py, o.pz, levelOnly, iterations, clip, out);
+  return decodePlaneFit(out);
 }

@@ -80,5 +80,12 @@ export interface NativeBinding {
     width: number, height: number, omega: Float64Array, linesX: Int32Array | null, linesY: Int32Array | null,
     outValue: Float64Array, outArea: Float64Array,
   ): void;
+  /**
+   * The robust plane fit's passes (see src/kernels/plane-fit.ts); `out` (17 numbers, layout
+   * `PLANE_FIT_OUT` there) receives the status, plane, rms, moments and extent. Absent in older builds.
+   */
+  planeFitPasses?(
+    px: Float64Array, py: Float64Array, pz: Float64Array, levelOnly: boolean, iterations: number, clip: number, out: Float64Array,
+  ): void;
   version(): { version: string; backend: 'native'; target: string };
 }

@@ -14,6 +14,7 @@ pub mod coadd;
 pub mod corner_fill;
 pub mod error;
 pub mod median;
+pub mod plane_fit;
 pub mod quadrants;
 pub mod reproject;
 pub mod resample;

@@ -10,6 +10,7 @@
 
 mod js;
 mod kernels;
+mod plane_fit;
 mod project;
 mod sys;
 mod task;
@@ -65,6 +66,7 @@ exports! {
     "fillCornerCells" => project::fill_cells, sync;
     "coveredBounds" => project::bounds, sync;
     "cropWithArea" => project::crop, sync;
+    "planeFitPasses" => plane_fit::passes, sync;
 }
 
 /// `version()` → `{ version, backend, target }`.
