@@ -25,7 +25,7 @@
  * Montage's `A·(i − crpix1) + B·(j − crpix2) + C` evaluated in each projected image.
  */
 import { MosaicError } from '../errors.js';
-import { coaddAccumulate } from '../kernels/index.js';
+import { coaddAccumulate, coaddFinish } from '../kernels/index.js';
 import type { Header } from '../fits/header.js';
 import { projectedHeader, type ProjectedImage } from './types.js';
 import type { BackgroundPlane } from './background.js';
@@ -247,24 +247,27 @@ export class Coadder {
       return { value: cropBand(f.value, this.width, this.rowStart, box), area };
     }
     const { sumVA, sumA, width: W } = this;
-    // An output not asked for is not computed (an empty array in its place).
+    // An output not asked for is not computed (an empty array in its place). Rows and columns
+    // inside the template are finished by the native kernel row by row; the rest is NaN / 0.
     const n = box.width * box.height;
-    const value = which.value === false ? new Float64Array(0) : new Float64Array(n).fill(NaN);
+    const value = which.value === false ? new Float64Array(0) : new Float64Array(n);
     const area = which.area === false ? new Float64Array(0) : new Float64Array(n);
     const xa = Math.max(box.x0, 0);
-    const xb = Math.min(box.x0 + box.width, W);
+    const xb = Math.max(xa, Math.min(box.x0 + box.width, W));
     for (let j = 0; j < box.height; j++) {
       const y = box.y0 + j - this.rowStart;
-      if (y < 0 || y >= this.rowEnd - this.rowStart) continue;
-      const src = y * W;
-      const dst = j * box.width - box.x0;
-      if (area.length > 0) for (let x = xa; x < xb; x++) area[dst + x] = sumA[src + x];
+      const dst = j * box.width;
+      const inside = y >= 0 && y < this.rowEnd - this.rowStart;
       if (value.length > 0) {
-        for (let x = xa; x < xb; x++) {
-          const a = sumA[src + x];
-          if (a > 0) value[dst + x] = sumVA[src + x] / a;
+        if (!inside) {
+          value.fill(NaN, dst, dst + box.width);
+          continue;
         }
+        value.fill(NaN, dst, dst + xa - box.x0);
+        value.fill(NaN, dst + xb - box.x0, dst + box.width);
+        if (xb > xa) coaddFinish({ sumVW: sumVA.subarray(y * W + xa, y * W + xb), sumW: sumA.subarray(y * W + xa, y * W + xb), out: value.subarray(dst + xa - box.x0, dst + xb - box.x0) });
       }
+      if (inside && area.length > 0 && xb > xa) area.set(sumA.subarray(y * W + xa, y * W + xb), dst + xa - box.x0);
     }
     return { value, area };
   }
