@@ -164,6 +164,14 @@ describe('checked grid interpolation of output corners', () => {
     }
   });
 
+  it("project's coarser grid for undistorted inputs (step 32) stays within the same bounds (SIN)", () => {
+    const r = compareProjection({ ...inputFor(INPUT_SIN, TEMPLATE_TAN, image(256, 512, 11)), corners: { step: 32 } });
+    expect(r.blanksDiffer).toBe(0);
+    expect(r.maxValueRel).toBeLessThan(1e-6);
+    expect(r.maxEdgeFluxRel).toBeLessThan(1e-4);
+    expect(r.maxAreaRel).toBeLessThan(1e-4);
+  });
+
   it('a mapping that is exactly bilinear is interpolated with no refinement', () => {
     let calls = 0;
     const g = interpolateCorners(65, 33, (ci, cj, n, x, y) => {
