@@ -8,6 +8,7 @@
  * order, except structural ones of the source HDU (XTENSION, PCOUNT, GCOUNT, table and
  * tile-compression keywords, CHECKSUM/DATASUM).
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { MosaicError, asMosaicError } from '../errors.js';
 import { AtomicFileWriter } from '../util/atomic-write.js';
 import { BLOCK_SIZE, Header, formatHeader } from './header.js';
@@ -108,6 +109,35 @@ function unusedBlank(data: ArrayLike<number>, bitpix: number, bscale: number, bz
   return free ?? first; // every candidate used: encodePixels reports the collision
 }
 
+/** The data rows of a FITS file being written (see `FitsWriter.region`). */
+export interface FitsRowRegion {
+  /** The temporary file (it moves to `name` on close). */
+  path: string;
+  /** The final file name, for messages. */
+  name: string;
+  /** Byte offset of row 0 and bytes per row. */
+  offset: number;
+  rowBytes: number;
+}
+
+/**
+ * Write encoded rows (`encodePixels` of the file's BITPIX) at row `row` of `region`, from any
+ * thread: positional writes, so bands may land in any order.
+ * @throws MosaicError E_FILE_WRITE, E_DISK_FULL naming `region.name`.
+ */
+export function writeRowsAt(region: FitsRowRegion, row: number, bytes: Uint8Array): void {
+  let fd = -1;
+  try {
+    fd = openSync(region.path, 'r+');
+    const at = region.offset + row * region.rowBytes;
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, at + off);
+  } catch (err) {
+    throw asMosaicError(err, { stage: 'fits', file: region.name });
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
 /** A FITS file being written in bands of rows; see {@link createFitsWriter}. */
 export interface FitsWriter {
   /** Final path (the file appears there on `close()`). */
@@ -126,6 +156,14 @@ export interface FitsWriter {
    * @throws MosaicError as `writeRows`.
    */
   writeEncoded(bytes: Uint8Array): void;
+  /**
+   * Where the rows go, for writers in other threads: row r (0-based, rows over axes 2..N)
+   * starts at byte `offset + r·rowBytes` of the temporary file `path` (see {@link writeRowsAt}).
+   * Rows written there are declared with {@link rowsWrittenElsewhere}.
+   */
+  readonly region: FitsRowRegion;
+  /** Count `n` rows written through `region` by someone else. @throws MosaicError E_ARGUMENT past the last row. */
+  rowsWrittenElsewhere(n: number): void;
   /**
    * Pad the data unit to 2880 bytes and move the file into place.
    * @throws MosaicError E_ARGUMENT when not every row was written (the file is then removed).
@@ -215,12 +253,19 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
       }
       rows += n;
     },
+    region: { path: out.tmp, name: path, offset: headerBytes.length, rowBytes: naxis1 * bytesPerPixel },
+    rowsWrittenElsewhere(n: number): void {
+      if (state !== 'open') throw argument(`writer is ${state}`, path);
+      if (rows + n > totalRows) fail(argument(`${rows + n} rows written but the image has ${totalRows}`, path));
+      rows += n;
+    },
     close(): void {
       if (state !== 'open') throw argument(`writer is ${state}`, path);
       if (rows !== totalRows) fail(argument(`only ${rows} of ${totalRows} rows were written`, path));
       const dataBytes = totalRows * naxis1 * bytesPerPixel;
       const pad = (BLOCK_SIZE - (dataBytes % BLOCK_SIZE)) % BLOCK_SIZE;
-      if (pad) out.write(Buffer.alloc(pad));
+      // At its place whether the rows were appended here or written through `region`.
+      if (pad) out.writeAt(Buffer.alloc(pad), headerBytes.length + dataBytes);
       out.commit();
       state = 'closed';
     },

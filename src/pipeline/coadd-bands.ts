@@ -6,9 +6,10 @@
  * projected files. Memory is O(band × template width + the images' rows in one band), not
  * O(mosaic): each band is a self-contained job (`coaddBand`) that reads only the rows of the
  * images overlapping it, accumulates them in a band-sized `Coadder` in the order given,
- * finishes, crops to the output box and encodes the rows. The jobs run in this thread or
- * across the worker pool (`run`); the main thread only appends the encoded bands, in order,
- * so the pool computes the next bands while it writes.
+ * finishes, crops to the output box, encodes the rows and writes them at their place in the
+ * output files (positional writes into the writers' temporary files). The jobs run in this
+ * thread or across the worker pool (`run`), so the bands are computed and written in
+ * parallel; this thread only creates, counts and moves the files into place.
  *
  * Bit-identity: a pixel's sums only ever see the images that cover it, in the order given,
  * with the same arithmetic as a whole-template `Coadder`, so the banded mosaic is the same,
@@ -18,7 +19,7 @@ import { rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { MosaicError } from '../errors.js';
 import { Header, type Card } from '../fits/header.js';
-import { createFitsWriter, type FitsWriter } from '../fits/write.js';
+import { createFitsWriter, writeRowsAt, type FitsRowRegion, type FitsWriter } from '../fits/write.js';
 import { Coadder, ensureScratch, mosaicBox, type AddOptions, type BackgroundPlane, type CoadderScratch, type CombineMethod } from '../stages/add.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -55,12 +56,22 @@ export interface BandJob {
   combine: CombineMethod;
   /** Also return the value without the planes. */
   uncorrected?: boolean;
+  /**
+   * Write the finished rows straight into the output files (at output row `band.y0 − box y0`)
+   * instead of returning them: the writers' regions, from `coaddInBands`.
+   */
+  targets?: { row: number; value: FitsRowRegion; area: FitsRowRegion; plain?: FitsRowRegion };
 }
 
-/** A finished band as big-endian BITPIX −64 rows, ready to append to the files. */
+/**
+ * A finished band: big-endian BITPIX −64 rows, ready to append to the files, or nothing when
+ * the job wrote them itself (`targets`).
+ */
 export interface EncodedBand {
-  value: Uint8Array;
-  area: Uint8Array;
+  /** Output rows in the band. */
+  rows: number;
+  value?: Uint8Array;
+  area?: Uint8Array;
   /** Without the planes, when asked for. */
   plain?: Uint8Array;
 }
@@ -132,7 +143,14 @@ export async function coaddBand(job: BandJob): Promise<EncodedBand> {
     plainSums?.accumulate(img);
   }
   const { value, area } = sums.finishBox(job.band);
-  return { value: toBigEndian(value), area: toBigEndian(area), plain: plainSums ? toBigEndian(plainSums.finishBox(job.band, { area: false }).value) : undefined };
+  const band = { rows: job.band.height, value: toBigEndian(value), area: toBigEndian(area), plain: plainSums ? toBigEndian(plainSums.finishBox(job.band, { area: false }).value) : undefined };
+  const t = job.targets;
+  if (!t) return band;
+  // Positional writes from this thread, so the thread that owns the files only counts rows.
+  writeRowsAt(t.value, t.row, band.value);
+  writeRowsAt(t.area, t.row, band.area);
+  if (t.plain && band.plain) writeRowsAt(t.plain, t.row, band.plain);
+  return { rows: band.rows };
 }
 
 /** Band sums reused from one band to the next in this thread (see `CoadderOptions.scratch`). */
@@ -193,6 +211,7 @@ export async function coaddInBands(
     });
   }
   const writers = new MosaicWriters(template, box, output);
+  for (const job of jobs) job.targets = writers.targets(job.band.y0 - box.y0);
   progress.start('add', box.height);
   try {
     await run(jobs, (band, i) => {
@@ -233,11 +252,19 @@ class MosaicWriters {
       throw err;
     }
   }
-  /** Append a finished band. */
+  /** Where a band starting at output row `row` writes its rows itself (see `BandJob.targets`). */
+  targets(row: number): NonNullable<BandJob['targets']> {
+    return { row, value: this.writers[0].region, area: this.writers[1].region, plain: this.writers[2]?.region };
+  }
+
+  /** Append a finished band, or count its rows when the job wrote them. */
   write(band: EncodedBand): void {
-    this.writers[0].writeEncoded(band.value);
-    this.writers[1].writeEncoded(band.area);
-    if (band.plain && this.writers[2]) this.writers[2].writeEncoded(band.plain);
+    for (const [k, bytes] of [band.value, band.area, band.plain].entries()) {
+      const w = this.writers[k];
+      if (!w) continue;
+      if (bytes) w.writeEncoded(bytes);
+      else w.rowsWrittenElsewhere(band.rows);
+    }
   }
   /** Move every file into place; if one fails, none is left (a mosaic without its area is no output). */
   close(): void {

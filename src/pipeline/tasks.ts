@@ -242,7 +242,7 @@ async function coaddBandTask(input: CoaddBandTaskInput): Promise<TaskResult<'coa
   const { coaddBand } = await import('./coadd-bands.js');
   const band = await coaddBand(input);
   // encodePixels gives each band its own ArrayBuffer, so moving them moves nothing else.
-  const transfer = [band.value, band.area, ...(band.plain ? [band.plain] : [])].map((b) => b.buffer as ArrayBuffer);
+  const transfer = [band.value, band.area, band.plain].filter((b) => b !== undefined).map((b) => b.buffer as ArrayBuffer);
   return { output: band, transfer };
 }
 

@@ -119,6 +119,17 @@ export class AtomicFileWriter {
     }
   }
 
+  /** Write `chunk` at byte `position` (the append position is not moved). */
+  writeAt(chunk: Uint8Array, position: number): void {
+    try {
+      let off = 0;
+      while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off, chunk.byteLength - off, position + off);
+    } catch (err) {
+      this.abort();
+      throw writeError(err, this.path, this.stage);
+    }
+  }
+
   commit(): void {
     try {
       if (this.durable) fsyncSync(this.fd);
