@@ -113,6 +113,18 @@ describe('background-matching commands on a synthetic pair', () => {
     expect(bg.data[0]).toBeCloseTo(sky(0, 0), 9);
   });
 
+  it('bgmodel --slope-prior: noise-free pairs leave nothing for the prior to pull (same corrections); a negative strength is refused', async () => {
+    const r = await runCli('bgmodel', ['--slope-prior', '1', p('pimages.tbl'), p('fits.tbl'), p('corrections-prior.tbl')]);
+    expect(r.stdout).toBe('[struct stat="OK", module="mBgModel"]\n');
+    const plain = (await readIpacTable(p('corrections.tbl'))).rows;
+    const prior = (await readIpacTable(p('corrections-prior.tbl'))).rows;
+    expect(prior.map((row) => Number(row.id))).toEqual(plain.map((row) => Number(row.id)));
+    for (const [k, row] of prior.entries()) for (const c of ['a', 'b', 'c']) expect(Math.abs(Number(row[c]) - Number(plain[k][c]))).toBeLessThan(1e-9);
+    const bad = await runCli('bgmodel', ['--slope-prior', '-1', p('pimages.tbl'), p('fits.tbl'), p('x.tbl')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr + bad.stdout).toMatch(/slope-prior/);
+  });
+
   it('bgexec counts images without a correction and copies them unchanged', async () => {
     await writeIpacTable(p('one-correction.tbl'), { keywords: [], comments: [], columns: ['id', 'a', 'b', 'c'].map((name) => ({ name, type: name === 'id' ? 'int' : 'double' })), rows: [{ id: 0, a: 0, b: 0, c: 1 }] });
     const r = await runCli('bgexec', ['-p', dir, p('pimages.tbl'), p('one-correction.tbl'), p('corr1')]);

@@ -14,6 +14,7 @@ export const bgmodelCommand: Command = {
   options: [
     { name: 'level-only', short: 'l', type: 'boolean', help: 'Correct levels only, no slopes' },
     { name: 'all', short: 'a', type: 'boolean', help: "Use every fit (skip Montage's size and rms selection)" },
+    { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (0 = Montage's converged solve; try 1 for narrow overlaps)" },
     { name: 'niter', short: 'i', type: 'integer', min: 1, arg: 'N', help: "Montage's iteration count; ignored (the solve is direct)" },
   ],
   positionals: [
@@ -34,6 +35,7 @@ export const bgmodelCommand: Command = {
     const result = bgModel(ids, pairFits, {
       levelOnly: Boolean(args.options.levelOnly),
       useAll: Boolean(args.options.all),
+      slopePrior: (args.options.slopePrior as number | undefined) ?? 0,
       ...(sizes && { images: sizes }),
     });
     await writeIpacTable(corrections, correctionsTable(result.corrections), 'bgmodel');
