@@ -10,9 +10,10 @@
  *
  * The run makes passes over the projected images, which are cached on disk in between:
  * 1. project every image (pool) and cache it: as mProject's BITPIX −64 pair in
- *    `workdir/projected/`, or else as raw scratch planes (fits/scratch.ts: no byte swap, no
- *    header) in a private temporary folder removed at the end; the main thread keeps only
- *    placements;
+ *    `workdir/projected/`; else, when all projections are estimated to fit `memoryCache`
+ *    (default 384 MiB), in SharedArrayBuffers that every pool thread reads without a copy (no
+ *    temporary files); else as raw scratch planes (fits/scratch.ts: no byte swap, no header)
+ *    in a private temporary folder removed at the end;
  * 2. with background matching (the default): pairs = boxes sharing a pixel of mDiff's grid;
  *    each pair's difference and plane fit run in the pool, reading only the rows the two
  *    images share (background.ts); bgModel solves for all corrections from the fits (a few
@@ -41,7 +42,7 @@
  * cntr) and corrected/ (mBgExec's output, same names as projected/).
  */
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import { areaFileName } from '../fits/area-pair.js';
@@ -51,7 +52,7 @@ import { readTemplate, writeTemplate } from '../tables/template.js';
 import { writeIpacTable, type IpacTable, type IpacValue } from '../tables/ipac.js';
 import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
 import { makeHeader } from '../stages/make-hdr.js';
-import type { CombineMethod, Mosaic } from '../stages/add.js';
+import { nominalPixelArea, type CombineMethod, type Mosaic } from '../stages/add.js';
 import type { ProjectMethod } from '../stages/project.js';
 import { diffFileName, diffsTable } from '../stages/overlaps.js';
 import type { Correction } from '../stages/bg-model.js';
@@ -84,6 +85,12 @@ export interface BuildOptions {
   png?: string;
   /** Keep every intermediate here under Montage's names. */
   workdir?: string;
+  /**
+   * Largest estimated size (bytes) of all projected images for keeping them in shared memory
+   * between the passes instead of a temporary folder of scratch files; default
+   * {@link defaultMemoryCache}. 0: always on disk.
+   */
+  memoryCache?: number;
   /** Worker threads; default os.availableParallelism(). */
   threads?: number;
   /** Default `exact`. */
@@ -210,10 +217,11 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     naxis2: template.int('NAXIS2') ?? 0,
   };
 
-  // Pass 1 caches the projected images on disk (the work folder, or a private temporary
-  // folder removed at the end); see the header comment.
+  // Pass 1 caches the projected images: in shared memory when they fit the budget, else on
+  // disk (the work folder, or a private temporary folder removed at the end); see the header comment.
   const combine = opts.combine ?? 'mean';
-  const cacheDir = projDir ?? (await mkdtemp(join(tmpdir(), 'mosaic-build-')));
+  const inMemory = !projDir && projectedBytes(table, template) <= (opts.memoryCache ?? defaultMemoryCache());
+  const cacheDir = projDir ?? (inMemory ? undefined : await mkdtemp(join(tmpdir(), 'mosaic-build-')));
   const pool = new WorkerPool({ threads });
   let failed = 0;
   let nooverlap = 0;
@@ -226,10 +234,11 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       template: template.cards,
       method: opts.method ?? 'exact',
       cntr: im.cntr,
-      write: mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)),
+      write: cacheDir ? mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)) : undefined,
       // A private cache lives for this run only: raw scratch planes, not flushed to disk.
       durable: projDir !== undefined,
       scratch: projDir === undefined,
+      share: inMemory,
       returnPixels: false,
     }));
     progress.start('project', tasks.length);
@@ -246,8 +255,8 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
           nooverlap++;
           return;
         }
-        const files = tasks[i].write!;
-        cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height, scratch: projDir === undefined });
+        const files = tasks[i].write ?? { value: images[i].path, area: images[i].path };
+        cached.push({ id: images[i].cntr, name: projectedFileName(images[i].fname, images[i].hdu).value, value: files.value, area: files.area, x0: r.x0, y0: r.y0, width: r.width, height: r.height, scratch: projDir === undefined, shared: r.shared });
       });
     } finally {
       progress.finish();
@@ -296,7 +305,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       });
     const mosaic = await coaddInBands(
       template,
-      cached.map((c) => ({ value: c.value, area: c.area, x0: c.x0, y0: c.y0, width: c.width, height: c.height, cntr: c.id, scratch: c.scratch })),
+      cached.map((c) => ({ value: c.value, area: c.area, x0: c.x0, y0: c.y0, width: c.width, height: c.height, cntr: c.id, scratch: c.scratch, shared: c.shared })),
       { value: output, area: areaFileName(output), uncorrected },
       { combine, correction: planes ? (img) => planes!.get(img.cntr!) : undefined, run: runBands, progress },
     );
@@ -304,7 +313,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     return await report({ ...mosaic, output, uncorrected }, used);
   } finally {
     await pool.close();
-    if (!projDir) await rm(cacheDir, { recursive: true, force: true });
+    if (!projDir && cacheDir) await rm(cacheDir, { recursive: true, force: true });
   }
 
   async function report(mosaic: WrittenMosaic, used: number): Promise<BuildResult> {
@@ -347,6 +356,31 @@ interface WrittenMosaic {
   header: Header;
   output: string;
   uncorrected?: string;
+}
+
+/**
+ * The default in-memory cache budget: 384 MiB, or an eighth of the machine's memory if less.
+ * Above it the projections go to scratch files, so peak memory stays flat in the number of
+ * images (an M17-size set, ~0.8 GB of projections, is cached on disk).
+ */
+export function defaultMemoryCache(): number {
+  return Math.min(384 * 2 ** 20, totalmem() / 8);
+}
+
+/**
+ * Estimated bytes of all projected images (value + area, Float64): each input's pixel count
+ * scaled by its pixel area over the template's, plus 10 % for the rotated bounding boxes.
+ */
+function projectedBytes(table: IpacTable, template: Header): number {
+  const out = nominalPixelArea(template);
+  const d2r = Math.PI / 180;
+  let pixels = 0;
+  for (const row of table.rows) {
+    const n = Number(row.naxis1) * Number(row.naxis2);
+    const area = Math.abs(Number(row.cdelt1) * Number(row.cdelt2)) * d2r * d2r;
+    pixels += out > 0 && area > 0 ? (n * area) / out : Infinity;
+  }
+  return 1.1 * 16 * pixels;
 }
 
 /** With MOSAIC_DEBUG_MEMORY set: one stderr line of memory in use and peak RSS so far, after a pass. */

@@ -1,6 +1,7 @@
 /**
- * Reading back `build`'s cache of projected images: FITS pairs (mProject's files, in a
- * `--workdir`) or scratch planes (the private temporary cache, see fits/scratch.ts).
+ * Reading back `build`'s cache of projected images: in shared memory (when the whole set is
+ * small, see build.ts), FITS pairs (mProject's files, in a `--workdir`) or scratch planes (the
+ * private temporary cache, see fits/scratch.ts).
  */
 import { readImageRows } from '../fits/read.js';
 import { readScratchRows } from '../fits/scratch.js';
@@ -17,6 +18,14 @@ export interface CachedPlanes {
   height: number;
   /** The files are scratch planes (raw Float64), not FITS. */
   scratch?: boolean;
+  /** The image is held here instead (the files are not written). */
+  shared?: SharedPlanes;
+}
+
+/** A projected image's value and area in SharedArrayBuffers, readable from any thread. */
+export interface SharedPlanes {
+  value: Float64Array;
+  area: Float64Array;
 }
 
 /**
@@ -47,6 +56,11 @@ export async function readCachedRows(
   into?: RowBuffers,
 ): Promise<{ x0: number; y0: number; width: number; height: number; value: PixelArray; area: PixelArray }> {
   const j0 = y0 - img.y0;
+  if (img.shared) {
+    // Views, not copies: readers never write to a crop.
+    const [a, b] = [j0 * img.width, (j0 + rows) * img.width];
+    return { x0: img.x0, y0, width: img.width, height: rows, value: img.shared.value.subarray(a, b), area: img.shared.area.subarray(a, b) };
+  }
   if (img.scratch) {
     into?.reserve(img.width * rows);
     const value = readScratchRows(img.value, img.width, j0, rows, into?.value);

@@ -12,7 +12,7 @@ import type { ProjectMethod } from '../stages/project.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 import type { BandJob, EncodedBand } from './coadd-bands.js';
-import { RowBuffers, readCachedRows, type CachedPlanes } from './cache.js';
+import { RowBuffers, readCachedRows, type CachedPlanes, type SharedPlanes } from './cache.js';
 
 /** Input of the `project` task: one file onto the template. */
 export interface ProjectTaskInput {
@@ -31,6 +31,11 @@ export interface ProjectTaskInput {
   durable?: boolean;
   /** Write raw scratch planes (fits/scratch.ts) instead of FITS: the build's private cache. */
   scratch?: boolean;
+  /**
+   * Keep the projection in shared memory instead of writing it (the build's in-memory cache):
+   * returned as `shared`, which every thread reads without a copy.
+   */
+  share?: boolean;
   /** Send the pixels back (false for projexec, which only writes files). Default true. */
   returnPixels?: boolean;
 }
@@ -47,6 +52,8 @@ export type ProjectTaskOutput =
       file: string;
       value?: Float64Array;
       area?: Float64Array;
+      /** With `share`: the projection in SharedArrayBuffers. */
+      shared?: SharedPlanes;
       /** Seconds spent (read + project + write). */
       seconds: number;
     }
@@ -166,13 +173,21 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
     await writeFits(input.write.value, { header, data: p.value, shape }, { bitpix: -64, durable });
     await writeFits(input.write.area, { header, data: p.area, shape }, { bitpix: -64, durable });
   }
+  const shared = input.share ? { value: sharedCopy(p.value), area: sharedCopy(p.area) } : undefined;
   const back = input.returnPixels !== false;
   const value = back ? (p.value as Float64Array) : undefined;
   const area = back ? (p.area as Float64Array) : undefined;
   return {
-    output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, seconds: (performance.now() - t0) / 1000 },
+    output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, shared, seconds: (performance.now() - t0) / 1000 },
     transfer: back ? [value!.buffer as ArrayBuffer, area!.buffer as ArrayBuffer] : [],
   };
+}
+
+/** A copy of `a` in a SharedArrayBuffer (posted between threads by reference, not copied). */
+function sharedCopy(a: PixelArray): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(a.length * 8));
+  out.set(a);
+  return out;
 }
 
 /** Read buffers of this thread's pairs (the difference is computed before the next read). */

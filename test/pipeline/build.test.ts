@@ -125,10 +125,25 @@ describe('build on a simulated survey', () => {
     expect(one.background).toBe(true);
     expect(readFileSync(join(scratch, 't1.fits')).equals(readFileSync(d.mosaic))).toBe(true);
     expect(readFileSync(join(scratch, 't1_area.fits')).equals(readFileSync(d.area))).toBe(true);
-    // The work folder caches FITS files, the private cache scratch planes: same mosaic.
+    // This small set is cached in shared memory; the work folder caches FITS files and a zero
+    // memory budget scratch planes: the same mosaic from all three.
     await buildMosaic({ inputs: [raw], output: join(scratch, 'kept.fits'), template, threads: 2, workdir: join(scratch, 'work') });
     expect(readFileSync(join(scratch, 'kept.fits')).equals(readFileSync(d.mosaic))).toBe(true);
     expect(readFileSync(join(scratch, 'kept_area.fits')).equals(readFileSync(d.area))).toBe(true);
+    // In memory means no temporary folder at all: the build works with TMPDIR pointing nowhere.
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = join(scratch, 'no-such-folder');
+    try {
+      await buildMosaic({ inputs: [raw], output: join(scratch, 'mem.fits'), template, threads: 1 });
+      await expect(buildMosaic({ inputs: [raw], output: join(scratch, 'nodisk.fits'), template, threads: 1, memoryCache: 0 })).rejects.toThrow();
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(readFileSync(join(scratch, 'mem.fits')).equals(readFileSync(d.mosaic))).toBe(true);
+    await buildMosaic({ inputs: [raw], output: join(scratch, 'disk.fits'), template, threads: 2, memoryCache: 0 });
+    expect(readFileSync(join(scratch, 'disk.fits')).equals(readFileSync(d.mosaic))).toBe(true);
+    expect(readFileSync(join(scratch, 'disk_area.fits')).equals(readFileSync(d.area))).toBe(true);
 
     const files = readdirSync(raw).sort().reverse().map((f) => join(raw, f));
     const rev = await buildMosaic({ inputs: files, output: join(scratch, 'rev.fits'), template, threads: 2 });
