@@ -472,6 +472,8 @@ export interface CropWithAreaOptions {
    * ascending from 0 to the last box column/row), bilinear in between; or `full`, per pixel.
    */
   solidAngle: SolidAngleSource;
+  /** Write into these (each at least the crop's size; the results are views of them); default new arrays. */
+  out?: { value: Float64Array; area: Float64Array };
 }
 
 /**
@@ -508,8 +510,11 @@ export function cropWithArea(o: CropWithAreaOptions): { value: Float64Array; are
   }
   const width = i1 - i0 + 1;
   const height = j1 - j0 + 1;
-  const value = new Float64Array(width * height);
-  const area = new Float64Array(width * height);
+  const n = width * height;
+  const reuse = o.out && o.out.value.length >= n && o.out.area.length >= n && o.out.value.buffer !== o.out.area.buffer;
+  const value = reuse ? o.out!.value.subarray(0, n) : new Float64Array(n);
+  const area = reuse ? o.out!.area.subarray(0, n) : new Float64Array(n);
+  if (reuse) expectDisjoint({ value, area }, { value, area, boxValue: o.value, coverage: o.coverage });
   if (native?.cropWithArea) {
     const grid = 'samples' in sa ? sa : undefined;
     native.cropWithArea(o.value, o.coverage, bw, bh, i0, j0, width, height, grid ? grid.samples : (sa as { full: Float64Array }).full,

@@ -156,7 +156,9 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
   const image = await readImage(input.file, input.hdu === undefined ? {} : { hdu: input.hdu });
   let p;
   try {
-    p = project(image, template, { method: input.method, expand: input.expand, source: input.file, cntr: input.cntr });
+    // Without pixels to send back, the result is written or copied below before the next
+    // projection in this thread, so it may live in reused buffers.
+    p = project(image, template, { method: input.method, expand: input.expand, source: input.file, cntr: input.cntr, reuseOutput: input.returnPixels === false });
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP')
       return { output: { status: 'nooverlap', file: input.file, cntr: input.cntr, message: err.message }, transfer: [] };

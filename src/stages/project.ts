@@ -39,6 +39,11 @@ export interface ProjectOptions {
   /** Source file and image-table row, copied to the result for messages and tables. */
   source?: string;
   cntr?: number;
+  /**
+   * The result's `value` and `area` may live in buffers this thread reuses on its next call
+   * (for callers that write or copy the result before projecting again). Default false.
+   */
+  reuseOutput?: boolean;
 }
 
 /** The part of a WCS this stage needs (vectorised, 1-based pixels, degrees). */
@@ -71,6 +76,8 @@ export interface ProjectInput {
   expand?: boolean;
   /** How output pixel corners are mapped (default: checked grid interpolation). */
   corners?: CornerMapOptions;
+  /** See `ProjectOptions.reuseOutput`. */
+  reuseOutput?: boolean;
 }
 
 /** Pixels of margin around the mapped input outline (the outline is sampled every input pixel). */
@@ -419,7 +426,7 @@ const scratchRefs: (WeakRef<Float64Array | Uint8Array> | undefined)[] = [];
  * Scratch array `slot` of this thread, length n: reused between calls (allocating and
  * zeroing megabytes per image cost more than the work done in them) and weakly held, so the
  * GC may reclaim it between images. Contents are arbitrary; callers write before reading.
- * Only for arrays that never leave {@link projectArrays}.
+ * Slots 0–4 never leave {@link projectArrays}; 5–6 hold its result with `reuseOutput`.
  */
 function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: { new (n: number): T }, n: number): T {
   if (n > SCRATCH_MAX) return new ctor(n);
@@ -477,16 +484,18 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
     coverage = new Float64Array(value.length);
     for (let i = 0; i < value.length; i++) coverage[i] = Number.isFinite(value[i]) ? 1 : 0;
   }
-  return shrinkWrap(box, value, coverage, solidAngle);
+  return shrinkWrap(box, value, coverage, solidAngle, input.reuseOutput ?? false);
 }
 
 /** Crop to the pixels with coverage > 0 and turn coverage into area (sr); blanks are NaN / 0. */
-function shrinkWrap(box: PixelBox, value: Float64Array, coverage: Float64Array, solidAngle: SolidAngleSource): Omit<ProjectedImage, 'cntr' | 'source'> {
+function shrinkWrap(box: PixelBox, value: Float64Array, coverage: Float64Array, solidAngle: SolidAngleSource, reuse: boolean): Omit<ProjectedImage, 'cntr' | 'source'> {
   const crop = coveredBounds(value, coverage, box.width, box.height);
   if (!crop) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank: the image does not overlap the template', { stage: 'project' });
-  const out = cropWithArea({ value, coverage, boxWidth: box.width, boxHeight: box.height, crop, solidAngle });
   const width = crop.i1 - crop.i0 + 1;
   const height = crop.j1 - crop.j0 + 1;
+  // Reused output buffers live in their own slots (5, 6): they outlast this call.
+  const buffers = reuse ? { value: scratch(5, Float64Array, width * height), area: scratch(6, Float64Array, width * height) } : undefined;
+  const out = cropWithArea({ value, coverage, boxWidth: box.width, boxHeight: box.height, crop, solidAngle, out: buffers });
   return { x0: box.x0 + crop.i0, y0: box.y0 + crop.j0, width, height, value: out.value, area: out.area };
 }
 
@@ -526,6 +535,7 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
       method: opts.method,
       expand: opts.expand,
       corners: { step: cornerGridStep(inWcs) },
+      reuseOutput: opts.reuseOutput,
     });
     return { ...r, cntr: opts.cntr, source: opts.source };
   } catch (err) {

@@ -83,6 +83,22 @@ describe('coveredBounds / cropWithArea', () => {
     expect(coveredBounds(new Float64Array(4).fill(NaN), new Float64Array(4).fill(1), 2, 2)).toBeNull();
   });
 
+  it('writes into given buffers (views of them) exactly what it returns fresh', () => {
+    const crop = { i0: 2, i1: 70, j0: 6, j1: 55 };
+    const solidAngle = { samples, linesX, linesY };
+    const fresh = cropWithArea({ value, coverage, boxWidth: bw, boxHeight: bh, crop, solidAngle });
+    const out = { value: new Float64Array(10_000).fill(7), area: new Float64Array(10_000).fill(7) };
+    const got = cropWithArea({ value, coverage, boxWidth: bw, boxHeight: bh, crop, solidAngle, out });
+    expect(got.value.buffer).toBe(out.value.buffer);
+    expect(got.area.buffer).toBe(out.area.buffer);
+    expect(Array.from(got.value)).toEqual(Array.from(fresh.value));
+    expect(Array.from(got.area)).toEqual(Array.from(fresh.area));
+    // Too small: new arrays, same values.
+    const small = cropWithArea({ value, coverage, boxWidth: bw, boxHeight: bh, crop, solidAngle, out: { value: new Float64Array(3), area: new Float64Array(3) } });
+    expect(small.value.length).toBe(fresh.value.length);
+    expect(Array.from(small.area)).toEqual(Array.from(fresh.area));
+  });
+
   it('interpolates Ω bilinearly: exact for a plane, NaN/0 for blanks', () => {
     const omega = (i: number, j: number): number => 1 + i + 2 * j;
     const s = Float64Array.from({ length: linesX.length * linesY.length }, (_, k) => omega(linesX[k % linesX.length], linesY[Math.floor(k / linesX.length)]));
