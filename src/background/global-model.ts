@@ -7,7 +7,7 @@
  * best matches all its neighbours' fitted difference planes integrated over the overlaps
  * (as they stand at the start of the sweep), takes half of it, and then all fits are
  * updated; 2500 level-only sweeps come first, then 7500 sweeps of full planes. That
- * iteration converges to the least-squares problem solved here directly:
+ * iteration converges towards the least-squares problem that is solved here directly:
  *
  *   minimise  Σ_pairs w_k Σ_{pixels of overlap k} [ (P_plus − P_minus)(x, y) − F_k(x, y) ]²
  *
@@ -28,6 +28,18 @@
  * origin (Σ_i D_i·P_i pairs every global plane with P through integrals over the overlaps).
  * On the 2MASS sets this reproduces Montage's corrections.tbl to 0.02 DN over every image.
  * Images with no usable pair get a zero correction.
+ *
+ * Damping (default on, `sweeps`). Montage's 7500 plane sweeps do not converge every mode: in a
+ * wide mosaic with narrow side overlaps, the per-column slopes are fixed only by the noisy
+ * cross-strip slopes of those strips, and the sweeps leave that weak mode near its start (the
+ * levels solution). On simulated surveys, against the known truth, that is much better than
+ * converging: 91-frame M17 set, corrections' rms error after one global plane 0.48 DN damped
+ * vs 1.96 DN exact (Montage 0.50); 12-frame sets, seeds 1–8, block-median p95 within ±0.06 DN
+ * of Montage's where the exact solve is up to 1.6 DN worse. So the plane solve is damped as
+ * `sweeps` relaxation steps would damp it, in closed form: a few passes of
+ * (A + μD)·x = b + μD·x_prev from the levels solution (see DAMPING_PASSES), each a direct
+ * solve; modes the overlaps pin down come out as the least-squares answer (2MASS Orion: within
+ * 0.04 DN of mBgModel's corrections.tbl). `sweeps: Infinity` gives the exact least squares.
  *
  * Optional slope prior (`slopePrior`, off by default). Narrow overlaps (e.g. 45-px side strips
  * between columns of frames) fix the level difference of two images well but the slope across
@@ -92,6 +104,13 @@ export interface BackgroundModelOptions {
    * Default 0 (off: on real 2MASS data it moves the corrections by up to 3.8 DN from mBgModel's).
    */
   slopePrior?: number;
+  /**
+   * Damp the plane solve as this many of Montage's relaxation half-steps would, starting from
+   * the levels solution (see the module comment): modes the overlaps determine come out as the
+   * least-squares solution, weakly determined ones stay near the levels solution. Default
+   * {@link MONTAGE_PLANE_SWEEPS}; `Infinity`: the exact least-squares planes.
+   */
+  sweeps?: number;
   /** `dense` (Cholesky), `cg` (preconditioned conjugate gradient) or `auto` (dense up to 600 unknowns). Default `auto`. */
   method?: 'auto' | 'dense' | 'cg';
 }
@@ -243,12 +262,24 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
   if (!levelOnly) {
     // Montage's plane sweeps: the full solution with Σ_i D_i·P_i = Σ_i D_i·L_i per group.
     const systems = scaled.map((q) => ({ ...q, ...pairSystem(q.m, q.f, false) }));
-    let full = solveNormalEquations(nImages, systems, 3, method);
+    // Montage-equivalent damping: what `sweeps` relaxation half-steps from the levels solution
+    // leave of each mode (module comment); off (0) gives the exact least-squares planes.
+    const sweeps = options.sweeps ?? MONTAGE_PLANE_SWEEPS;
+    if (!(sweeps >= 0)) throw new MosaicError('E_ARGUMENT', `Expected a number >= 0 for sweeps but received ${sweeps}`, { stage: 'bgmodel' });
+    const passes = DAMPING_PASSES;
+    // μ per pass: m passes of (1 + λ/μ)⁻¹ ≈ exp(−mλ/μ) = exp(−λ·sweeps/2), Montage's (1 − λ/2)^sweeps.
+    let damp = Number.isFinite(sweeps) ? { mu: sweeps > 0 ? (2 * passes) / sweeps : 1e12, target: planesFromLevels(levels) } : undefined;
+    let full = solveNormalEquations(nImages, systems, 3, method, undefined, damp);
     iterations += full.iterations;
+    for (let pass = 1; damp && pass < passes; pass++) {
+      damp = { mu: damp.mu, target: full.x };
+      full = solveNormalEquations(nImages, systems, 3, method, undefined, damp);
+      iterations += full.iterations;
+    }
     const strength = options.slopePrior ?? 0;
     rhoScaled = strength > 0 ? strength * slopePriorWeight(scaled, full.x, nImages - nGroups) : 0;
     if (rhoScaled > 0) {
-      full = solveNormalEquations(nImages, systems, 3, method, { rho: rhoScaled, group, nGroups });
+      full = solveNormalEquations(nImages, systems, 3, method, { rho: rhoScaled, group, nGroups }, damp);
       iterations += full.iterations;
     }
     x = full.x;
@@ -290,6 +321,24 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
   return { planes, group, used, weight, residual, method, iterations, slopePriorWeight: rhoScaled * s * s };
 }
 
+/** mBgModel's default: 10 000 iterations, of which the first 2500 fit levels only. */
+export const MONTAGE_PLANE_SWEEPS = 7500;
+
+/**
+ * Passes of the iterated damping: each pass solves (A + μD)x = b + μD·x_prev, so a mode of
+ * D⁻¹A with eigenvalue λ keeps (1 + λ/μ)^−passes of its start; with μ = 2·passes/sweeps that
+ * approaches Montage's exp(−λ·sweeps/2) as passes grow. 8 reproduces mBgModel on 2MASS Orion
+ * to 0.04 DN (1 pass: 0.5 DN, since a single Tikhonov step still damps well-determined modes).
+ */
+const DAMPING_PASSES = 8;
+
+/** The planes (0, 0, L_i) of a levels solution, as the 3-per-image vector the plane solve uses. */
+function planesFromLevels(levels: Float64Array): Float64Array {
+  const t = new Float64Array(levels.length * 3);
+  for (let i = 0; i < levels.length; i++) t[i * 3 + 2] = levels[i];
+  return t;
+}
+
 /** One pair's contribution to the normal equations: its k×k moment matrix and weight. */
 interface PairSystem {
   plus: number;
@@ -311,6 +360,7 @@ function solveNormalEquations(
   k: number,
   method: 'dense' | 'cg',
   prior: { rho: number; group: readonly number[]; nGroups: number } = { rho: 0, group: [], nGroups: 0 },
+  damp?: { mu: number; target: Float64Array },
 ): { x: Float64Array; diag: Float64Array; iterations: number } {
   const N = nImages * k;
   const rhs = new Float64Array(N);
@@ -335,6 +385,11 @@ function solveNormalEquations(
     for (let j = 0; j < k; j++) ridge[i * k + j] = m > 0 ? m * 1e-11 : 1;
   }
 
+  // Damping: μ·D_i (x_i − t_i) added per image, D_i its own diagonal block (see the module comment).
+  const mu = damp && damp.mu > 0 ? damp.mu : 0;
+  if (mu > 0)
+    for (let i = 0; i < nImages; i++)
+      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) rhs[i * k + r] += mu * diag[i * k * k + r * k + c] * damp!.target[i * k + c];
   const usePrior = k === 3 && prior.rho > 0;
   const count = new Float64Array(prior.nGroups);
   for (let i = 0; i < nImages && usePrior; i++) count[prior.group[i]]++;
@@ -348,6 +403,13 @@ function solveNormalEquations(
         out[plus * k + r] += w * t;
         out[minus * k + r] -= w * t;
       }
+    if (mu > 0)
+      for (let i = 0; i < nImages; i++)
+        for (let r = 0; r < k; r++) {
+          let t = 0;
+          for (let c = 0; c < k; c++) t += diag[i * k * k + r * k + c] * v[i * k + c];
+          out[i * k + r] += mu * t;
+        }
     if (usePrior) {
       // ρ·(s_i − mean of the slopes of i's group), for each slope component.
       const sum = new Float64Array(prior.nGroups * 2);
@@ -361,7 +423,7 @@ function solveNormalEquations(
   if (method === 'dense') {
     const A = new Float64Array(N * N);
     for (let i = 0; i < nImages; i++)
-      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) A[(i * k + r) * N + i * k + c] = diag[i * k * k + r * k + c];
+      for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) A[(i * k + r) * N + i * k + c] = (1 + mu) * diag[i * k * k + r * k + c];
     for (const { plus, minus, M, w } of systems)
       for (let r = 0; r < k; r++)
         for (let c = 0; c < k; c++) {
@@ -386,7 +448,7 @@ function solveNormalEquations(
       applyA0(v, out);
       for (let i = 0; i < N; i++) out[i] += ridge[i] * v[i];
     };
-    const inv = diag.slice();
+    const inv = diag.map((d) => (1 + mu) * d);
     for (let i = 0; i < nImages; i++) {
       const blk = inv.subarray(i * k * k, (i + 1) * k * k);
       for (let j = 0; j < k; j++) blk[j * k + j] += ridge[i * k + j] + (usePrior && j < 2 ? prior.rho : 0);

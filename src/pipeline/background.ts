@@ -52,6 +52,8 @@ export interface MatchOptions {
   levelOnly?: boolean;
   /** Strength of the solve's slope prior (see background/global-model.ts); default 0 (off). */
   slopePrior?: number;
+  /** Damping in relaxation sweeps (see background/global-model.ts); default Montage's 7500. */
+  sweeps?: number;
   /** Write each difference image (mDiff's `diff.*.fits` + area) into this folder, on `template`. */
   diffDir?: string;
   template?: Card[];
@@ -128,7 +130,7 @@ export async function matchBackgrounds(pool: WorkerPool, images: readonly MatchI
   const { corrections, model } = bgModel(
     images.map((im) => im.id),
     fits,
-    { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, images: images.map((im) => ({ naxis1: im.width, naxis2: im.height })) },
+    { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, sweeps: opts.sweeps, images: images.map((im) => ({ naxis1: im.width, naxis2: im.height })) },
   );
   const overlaps = pairs.filter((p) => p.status !== 'nooverlap').length;
   return { pairs, fits, corrections, model, overlaps, fitsFailed: pairs.filter((p) => p.status === 'failed').length };

@@ -76,6 +76,8 @@ export interface BuildOptions {
   levelOnly?: boolean;
   /** Strength of the background solve's slope prior (see background/global-model.ts); default 0 (off). */
   slopePrior?: number;
+  /** Damping of the background solve in Montage relaxation sweeps (see background/global-model.ts); default 7500, Infinity: exact. */
+  bgSweeps?: number;
   /**
    * With background matching: also write the mosaic without the corrections here (value only;
    * a second set of band sums in the same coadd pass, no re-projection). For comparisons such as `mosaic demo`.
@@ -279,7 +281,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       const corrDir = workdir ? join(workdir, 'corrected') : undefined;
       if (diffDir) await mkdirs(diffDir);
       if (corrDir) await mkdirs(corrDir);
-      match = await matchBackgrounds(pool, cached, grid, { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, diffDir, template: template.cards, progress });
+      match = await matchBackgrounds(pool, cached, grid, { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, sweeps: opts.bgSweeps, diffDir, template: template.cards, progress });
       for (const p of match.pairs) if (p.status === 'failed') warn(`no plane fit for ${p.plus.name} − ${p.minus.name}: ${p.message}`);
       if (workdir) await writeBackgroundTables(workdir, match, cached, pimages);
       planes = new Map(match.corrections.map((c) => [c.id, c]));

@@ -125,6 +125,18 @@ describe('background-matching commands on a synthetic pair', () => {
     expect(bad.stderr + bad.stdout).toMatch(/slope-prior/);
   });
 
+  it('bgmodel -i NITER damps the planes as NITER Montage iterations would: 2500 (all level sweeps) gives levels only, --exact the full slope difference', async () => {
+    const levels = await runCli('bgmodel', ['-i', '2500', p('pimages.tbl'), p('fits.tbl'), p('corr-i2500.tbl')]);
+    const exact = await runCli('bgmodel', ['--exact', p('pimages.tbl'), p('fits.tbl'), p('corr-exact.tbl')]);
+    expect([levels.code, exact.code]).toEqual([0, 0]);
+    const rows = async (f: string) => new Map((await readIpacTable(p(f))).rows.map((row) => [Number(row.id), row]));
+    const l = await rows('corr-i2500.tbl');
+    for (const row of l.values()) expect(Math.abs(Number(row.a)) + Math.abs(Number(row.b))).toBeLessThan(1e-12);
+    const e = await rows('corr-exact.tbl');
+    // The injected planes differ by a = 0.02 per pixel (plus − minus), as the exact solve finds.
+    expect(Number(e.get(0)!.a) - Number(e.get(1)!.a)).toBeCloseTo(-0.02, 6);
+  });
+
   it('bgexec counts images without a correction and copies them unchanged', async () => {
     await writeIpacTable(p('one-correction.tbl'), { keywords: [], comments: [], columns: ['id', 'a', 'b', 'c'].map((name) => ({ name, type: name === 'id' ? 'int' : 'double' })), rows: [{ id: 0, a: 0, b: 0, c: 1 }] });
     const r = await runCli('bgexec', ['-p', dir, p('pimages.tbl'), p('one-correction.tbl'), p('corr1')]);

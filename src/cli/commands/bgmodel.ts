@@ -1,7 +1,8 @@
 /**
  * `mosaic bgmodel [-l] IMAGES.tbl FITS.tbl CORRECTIONS.tbl` (mBgModel): one background plane
  * per image from the pairwise fits, by a global least-squares solve (see stages/bg-model.ts)
- * where Montage iterates; `-i NITER` is accepted for Montage's scripts and ignored.
+ * where Montage iterates, damped as Montage's `-i NITER` iterations would damp it (see
+ * background/global-model.ts); `--exact` gives the undamped least-squares planes.
  */
 import { findColumn, readIpacTable, writeIpacTable } from '../../tables/ipac.js';
 import { bgModel, correctionsTable, pairFitsFromTable } from '../../stages/bg-model.js';
@@ -15,7 +16,8 @@ export const bgmodelCommand: Command = {
     { name: 'level-only', short: 'l', type: 'boolean', help: 'Correct levels only, no slopes' },
     { name: 'all', short: 'a', type: 'boolean', help: "Use every fit (skip Montage's size and rms selection)" },
     { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (0 = Montage's converged solve; try 1 for narrow overlaps)" },
-    { name: 'niter', short: 'i', type: 'integer', min: 1, arg: 'N', help: "Montage's iteration count; ignored (the solve is direct)" },
+    { name: 'niter', short: 'i', type: 'integer', min: 0, arg: 'N', help: "Montage's iteration count (default 10000): the direct solve is damped as its N − 2500 plane sweeps would damp it" },
+    { name: 'exact', type: 'boolean', help: 'The exact least-squares planes, without the damping of weakly determined modes' },
   ],
   positionals: [
     { name: 'images', help: 'Image table of the projected images (cntr column)' },
@@ -36,6 +38,7 @@ export const bgmodelCommand: Command = {
       levelOnly: Boolean(args.options.levelOnly),
       useAll: Boolean(args.options.all),
       slopePrior: (args.options.slopePrior as number | undefined) ?? 0,
+      sweeps: args.options.exact ? Infinity : args.options.niter === undefined ? undefined : Math.max(0, (args.options.niter as number) - 2500),
       ...(sizes && { images: sizes }),
     });
     await writeIpacTable(corrections, correctionsTable(result.corrections), 'bgmodel');
