@@ -191,7 +191,9 @@ async function main() {
     montage.imgtbl = step('mImgtbl', ['mImgtbl', raw, join(mf, 'images.tbl')]);
     montage.makehdr = step('mMakeHdr', ['mMakeHdr', join(mf, 'images.tbl'), template]);
     montage.projexec = step('mProjExec (mProjectPP)', ['mProjExec', '-p', raw, join(mf, 'images.tbl'), template, join(mf, 'proj'), join(mf, 'stats.tbl')]);
-    montage.pimgtbl = step('mImgtbl (projected)', ['mImgtbl', join(mf, 'proj'), join(mf, 'pimages.tbl')]);
+    // Run inside proj/ so the table's file names are relative: given an absolute folder, mImgtbl
+    // writes absolute names, and mAdd -p corr/ would then silently read proj/ instead.
+    montage.pimgtbl = step('mImgtbl (projected)', ['mImgtbl', '.', '../pimages.tbl'], { cwd: join(mf, 'proj') });
     montage.addFast = step('mAdd', ['mAdd', '-p', join(mf, 'proj'), join(mf, 'pimages.tbl'), template, join(mf, 'mosaic-nobg.fits')]);
     // Exact path: mProject on a sample, extrapolated.
     mkdirSync(join(mf, 'exact'), { recursive: true });
