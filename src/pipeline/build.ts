@@ -20,20 +20,22 @@
  *    hundred bytes each);
  * 3. coadd in bands of mosaic rows (coadd-bands.ts): each band is a pool task that reads, in
  *    image order, only the rows of the cached images that overlap it, accumulates them with
- *    the planes subtracted, finishes and encodes the rows; this thread appends the bands to
- *    the output and area files in order while the pool computes the next ones.
- * Peak memory is therefore O(band × template width + threads × one image), not O(mosaic): at
+ *    the planes subtracted, finishes and encodes the rows and writes them at their place in
+ *    the output and area files; this thread only counts the rows and renames the files.
+ * Peak memory (with the disk cache) is therefore O(band × template width + threads × one
+ * image), not O(mosaic): at
  * M17 size (6042 × 6709) a whole-mosaic Float64 array is 324 MB and the whole-template coadd
  * (sums, value, cropped copies) peaked at 2.3 GB; banded, the whole build peaks at ~0.5 GB RSS
  * with 2 threads (~0.27 GB with 1; the rest is each worker's image buffers and GC slack). The
  * banded mosaic is byte-identical to the whole-template one (same images, same order, same
  * arithmetic per pixel).
- * Trade-offs: caching costs temporary disk space (16 bytes per projected pixel, what Montage's
- * projected folder takes too) and one write + read of each projected image (~20 ms a frame),
- * also without background matching, where the images could otherwise stream straight into
- * whole-mosaic sums — at the price of those sums in memory. Re-projecting in pass 3 instead
- * of caching would double the dominant cost (exact projection is ~1–2 s per 2MASS frame per
- * core). Each band re-opens the cached files it needs (~4 times per 1k-row image at M17).
+ * Trade-offs: the disk cache costs temporary disk space (16 bytes per projected pixel, what
+ * Montage's projected folder takes too) and one write + read of each projected image, also
+ * without background matching, where the images could otherwise stream straight into
+ * whole-mosaic sums — at the price of those sums in memory (and mAdd's output box, the union
+ * of the crops, is only known once every image is projected). Re-projecting in pass 3
+ * instead of caching would double the dominant cost. Each band re-reads the cached rows it
+ * needs (~4 times per 1k-row image at M17).
  * Set `MOSAIC_DEBUG_MEMORY=1` to log the memory in use and the peak RSS after each pass.
  *
  * With `workdir`, every intermediate is also written under Montage's names so Montage tools
