@@ -373,16 +373,21 @@ export function defaultMemoryCache(): number {
 
 /**
  * Estimated bytes of all projected images (value + area, Float64): each input's pixel count
- * scaled by its pixel area over the template's, plus 10 % for the rotated bounding boxes.
+ * scaled by its pixel area over the template's, times the growth of its bounding box on the
+ * template grid from the rotation between them (up to 2× at 45°), plus 10 %.
  */
 function projectedBytes(table: IpacTable, template: Header): number {
   const out = nominalPixelArea(template);
   const d2r = Math.PI / 180;
+  const rotation = template.number('CROTA2') ?? 0;
   let pixels = 0;
   for (const row of table.rows) {
-    const n = Number(row.naxis1) * Number(row.naxis2);
+    const [w, h] = [Number(row.naxis1), Number(row.naxis2)];
     const area = Math.abs(Number(row.cdelt1) * Number(row.cdelt2)) * d2r * d2r;
-    pixels += out > 0 && area > 0 ? (n * area) / out : Infinity;
+    const t = (Number(row.crota2) || 0) * d2r - rotation * d2r;
+    const [c, s] = [Math.abs(Math.cos(t)), Math.abs(Math.sin(t))];
+    const box = ((w * c + h * s) * (w * s + h * c)) / (w * h);
+    pixels += out > 0 && area > 0 && w > 0 && h > 0 ? (w * h * box * area) / out : Infinity;
   }
   return 1.1 * 16 * pixels;
 }
