@@ -7,29 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { SMALL_TAN_TEMPLATE } from '../helpers/templates.js';
 
-// A 100×100 TAN template, 1″ pixels, centred on (83.8, −5.4).
 const template = join(mkdtempSync(join(tmpdir(), 'mosaic-pix2sky-')), 'm.hdr');
-writeFileSync(
-  template,
-  [
-    'SIMPLE  = T',
-    'BITPIX  = -32',
-    'NAXIS   = 2',
-    'NAXIS1  = 100',
-    'NAXIS2  = 100',
-    "CTYPE1  = 'RA---TAN'",
-    "CTYPE2  = 'DEC--TAN'",
-    'EQUINOX = 2000.0',
-    'CRVAL1  = 83.8',
-    'CRVAL2  = -5.4',
-    'CRPIX1  = 50.5',
-    'CRPIX2  = 50.5',
-    'CDELT1  = -0.000277777778',
-    'CDELT2  = 0.000277777778',
-    'END',
-  ].join('\n'),
-);
+writeFileSync(template, SMALL_TAN_TEMPLATE);
 
 const lines = (text: string) => text.trimEnd().split('\n');
 

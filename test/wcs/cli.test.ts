@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { pixToSkyLines, skyToPixLines, formatCoord } from '../../src/wcs/lines.js';
 import { Wcs } from '../../src/wcs/wcs.js';
 import { describeShared, sharedPath } from '../helpers/shared.js';
+import { SMALL_TAN_TEMPLATE } from '../helpers/templates.js';
 import { headerFrom } from './helpers.js';
 
 async function run(argv: string[], stdin: string): Promise<{ code: number; out: string; err: string }> {
@@ -21,24 +22,7 @@ async function run(argv: string[], stdin: string): Promise<{ code: number; out: 
   return { code, out, err };
 }
 
-const template = [
-  'SIMPLE  = T',
-  'BITPIX  = -32',
-  'NAXIS   = 2',
-  'NAXIS1  = 100',
-  'NAXIS2  = 100',
-  "CTYPE1  = 'RA---TAN'",
-  "CTYPE2  = 'DEC--TAN'",
-  'EQUINOX = 2000.0',
-  'CRVAL1  = 83.8',
-  'CRVAL2  = -5.4',
-  'CRPIX1  = 50.5',
-  'CRPIX2  = 50.5',
-  'CDELT1  = -0.000277777778',
-  'CDELT2  = 0.000277777778',
-  'CROTA2  = 0.0',
-  'END',
-].join('\n');
+const template = SMALL_TAN_TEMPLATE;
 
 describe('text helpers', () => {
   const w = Wcs.fromHeader(headerFrom({ CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', CRVAL1: 10, CRVAL2: 20, CRPIX1: 1, CRPIX2: 1, CDELT1: -1, CDELT2: 1 }));
