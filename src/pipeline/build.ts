@@ -238,7 +238,8 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       template: template.cards,
       method: opts.method ?? 'exact',
       cntr: im.cntr,
-      write: cacheDir ? mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, n)) : undefined,
+      // Scratch planes are not FITS: named .f64 so nobody mistakes a leftover for one.
+      write: cacheDir ? mapValues(projectedFileName(im.fname, im.hdu), (n) => join(cacheDir, projDir ? n : n.replace(/\.fits$/, '.f64'))) : undefined,
       // A private cache lives for this run only: raw scratch planes, not flushed to disk.
       durable: projDir !== undefined,
       scratch: projDir === undefined,
