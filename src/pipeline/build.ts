@@ -52,9 +52,11 @@ import type { Header } from '../fits/header.js';
 import { createFitsWriter, type FitsWriter } from '../fits/write.js';
 import { readTemplate, writeTemplate } from '../tables/template.js';
 import { writeIpacTable, type IpacTable, type IpacValue } from '../tables/ipac.js';
+import { Wcs } from '../wcs/wcs.js';
+import { FrameConversion } from '../wcs/frames.js';
 import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
 import { makeHeader } from '../stages/make-hdr.js';
-import { nominalPixelArea, type CombineMethod, type Mosaic } from '../stages/add.js';
+import type { CombineMethod, Mosaic } from '../stages/add.js';
 import type { ProjectMethod } from '../stages/project.js';
 import { diffFileName, diffsTable } from '../stages/overlaps.js';
 import type { Correction } from '../stages/bg-model.js';
@@ -373,24 +375,37 @@ export function defaultMemoryCache(): number {
 }
 
 /**
- * Estimated bytes of all projected images (value + area, Float64): each input's pixel count
- * scaled by its pixel area over the template's, times the growth of its bounding box on the
- * template grid from the rotation between them (up to 2× at 45°), plus 10 %.
+ * Estimated bytes of all projected images (value + area, Float64): each image's bounding box
+ * on the template grid, from its four corners in the image table (J2000 equatorial, as
+ * mImgtbl gives them) mapped through the template's WCS, plus 10 %. Infinite (so: the disk
+ * cache) when a corner does not map.
  */
 function projectedBytes(table: IpacTable, template: Header): number {
-  const out = nominalPixelArea(template);
-  const d2r = Math.PI / 180;
-  const rotation = template.number('CROTA2') ?? 0;
-  let pixels = 0;
-  for (const row of table.rows) {
-    const [w, h] = [Number(row.naxis1), Number(row.naxis2)];
-    const area = Math.abs(Number(row.cdelt1) * Number(row.cdelt2)) * d2r * d2r;
-    const t = (Number(row.crota2) || 0) * d2r - rotation * d2r;
-    const [c, s] = [Math.abs(Math.cos(t)), Math.abs(Math.sin(t))];
-    const box = ((w * c + h * s) * (w * s + h * c)) / (w * h);
-    pixels += out > 0 && area > 0 && w > 0 && h > 0 ? (w * h * box * area) / out : Infinity;
+  let wcs: Wcs;
+  try {
+    wcs = Wcs.fromHeader(template);
+  } catch {
+    return Infinity;
   }
-  return 1.1 * 16 * pixels;
+  const n = table.rows.length;
+  const lon = new Float64Array(4 * n);
+  const lat = new Float64Array(4 * n);
+  table.rows.forEach((row, i) => {
+    for (let k = 0; k < 4; k++) {
+      lon[4 * i + k] = Number(row[`ra${k + 1}`]);
+      lat[4 * i + k] = Number(row[`dec${k + 1}`]);
+    }
+  });
+  const toTemplate = new FrameConversion({ system: 'fk5', equinox: 2000 }, wcs.frame);
+  if (!toTemplate.identity) toTemplate.convertMany(lon, lat, lon, lat);
+  const pix = wcs.skyToPixMany(lon, lat);
+  let pixels = 0;
+  for (let i = 0; i < n; i++) {
+    const xs = pix.x.subarray(4 * i, 4 * i + 4);
+    const ys = pix.y.subarray(4 * i, 4 * i + 4);
+    pixels += (Math.max(...xs) - Math.min(...xs) + 1) * (Math.max(...ys) - Math.min(...ys) + 1);
+  }
+  return Number.isFinite(pixels) ? 1.1 * 16 * pixels : Infinity;
 }
 
 /** With MOSAIC_DEBUG_MEMORY set: one stderr line of memory in use and peak RSS so far, after a pass. */

@@ -227,7 +227,8 @@ async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit
 
 /** A Float64Array that owns its whole buffer (safe to transfer), copying only when needed. */
 function ownFloat64(a: PixelArray): Float64Array {
-  if (a instanceof Float64Array && a.byteOffset === 0 && a.buffer.byteLength === a.byteLength) return a;
+  // A shared (in-memory cache) buffer cannot be transferred, and must not be written to.
+  if (a instanceof Float64Array && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.buffer.byteLength === a.byteLength) return a;
   return Float64Array.from(a);
 }
 
@@ -258,7 +259,8 @@ async function loadTask(input: LoadTaskInput): Promise<TaskResult<'load'>> {
 async function coaddBandTask(input: CoaddBandTaskInput): Promise<TaskResult<'coaddBand'>> {
   const { coaddBand } = await import('./coadd-bands.js');
   const band = await coaddBand(input);
-  // encodePixels gives each band its own ArrayBuffer, so moving them moves nothing else.
+  // Bands returned as bytes (no `targets`) are fresh finishBox arrays with buffers of their
+  // own, so moving them moves nothing else.
   const transfer = [band.value, band.area, band.plain].filter((b) => b !== undefined).map((b) => b.buffer as ArrayBuffer);
   return { output: band, transfer };
 }

@@ -420,7 +420,7 @@ function mapCentres(input: ProjectInput, box: PixelBox): { x: Float64Array; y: F
 
 /** Largest scratch array kept for reuse (elements); bigger ones are allocated per call. */
 const SCRATCH_MAX = 1 << 21;
-const scratchRefs: (WeakRef<Float64Array | Uint8Array> | undefined)[] = [];
+const scratchRefs: (WeakRef<ArrayBuffer> | undefined)[] = [];
 
 /**
  * Scratch array `slot` of this thread, length n: reused between calls (allocating and
@@ -428,12 +428,19 @@ const scratchRefs: (WeakRef<Float64Array | Uint8Array> | undefined)[] = [];
  * GC may reclaim it between images. Contents are arbitrary; callers write before reading.
  * Slots 0–4 never leave {@link projectArrays}; 5–6 hold its result with `reuseOutput`.
  */
-function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: { new (n: number): T }, n: number): T {
+interface ScratchConstructor<T> {
+  new (n: number): T;
+  new (buffer: ArrayBuffer, offset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: ScratchConstructor<T>, n: number): T {
   if (n > SCRATCH_MAX) return new ctor(n);
+  // The ref holds the buffer (which the views handed out keep alive), not a view object.
   const old = scratchRefs[slot]?.deref();
-  if (old instanceof ctor && old.length >= n) return old.subarray(0, n) as T;
-  const fresh = new ctor(Math.max(n, old?.length ?? 0));
-  scratchRefs[slot] = new WeakRef(fresh);
+  if (old && old.byteLength >= n * ctor.BYTES_PER_ELEMENT) return new ctor(old, 0, n);
+  const fresh = new ctor(Math.max(n, old ? old.byteLength / ctor.BYTES_PER_ELEMENT : 0));
+  scratchRefs[slot] = new WeakRef(fresh.buffer as ArrayBuffer);
   return fresh.subarray(0, n) as T;
 }
 

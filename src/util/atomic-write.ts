@@ -135,16 +135,34 @@ export class AtomicFileWriter {
       if (this.durable) fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = -1;
-      // Without the flush, replacing an existing file by rename makes ext4 (auto_da_alloc)
-      // write the new data out synchronously inside rename(), ~1 s for a large mosaic;
-      // removing the old file first avoids that. A reader then briefly sees no file, never
-      // a partial one.
-      if (!this.durable) rmSync(this.path, { force: true });
-      renameSync(this.tmp, this.path);
+      if (this.durable) renameSync(this.tmp, this.path);
+      else this.replaceWithoutFlush();
     } catch (err) {
       this.abort();
       throw writeError(err, this.path, this.stage);
     }
+  }
+
+  /**
+   * Without the flush, renaming over an existing file makes ext4 (auto_da_alloc) write the
+   * new data out synchronously inside rename(), ~1 s for a large mosaic. So the old file is
+   * first renamed aside (to a name that does not exist: no flush), the new one moved into
+   * place, and only then is the old one removed; if the second rename fails the old file is
+   * put back. A reader may briefly see no file, never a partial one, and a failure keeps the
+   * old file.
+   */
+  private replaceWithoutFlush(): void {
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (st && !st.isFile()) throw Object.assign(new Error(`${this.path} is not a regular file`), { code: st.isDirectory() ? 'EISDIR' : 'EEXIST' });
+    const aside = st ? `${this.tmp}.old` : undefined;
+    if (aside) renameSync(this.path, aside);
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (err) {
+      if (aside) renameSync(aside, this.path);
+      throw err;
+    }
+    if (aside) rmSync(aside, { force: true });
   }
 
   abort(): void {

@@ -15,7 +15,7 @@ export const bgmodelCommand: Command = {
   options: [
     { name: 'level-only', short: 'l', type: 'boolean', help: 'Correct levels only, no slopes' },
     { name: 'all', short: 'a', type: 'boolean', help: "Use every fit (skip Montage's size and rms selection)" },
-    { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (0 = Montage's converged solve; try 1 for narrow overlaps)" },
+    { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (default 0: off)" },
     { name: 'niter', short: 'i', type: 'integer', min: 0, arg: 'N', help: "Montage's iteration count (default 10000): the direct solve is damped as its N − 2500 plane sweeps would damp it" },
     { name: 'exact', type: 'boolean', help: 'The exact least-squares planes, without the damping of weakly determined modes' },
   ],

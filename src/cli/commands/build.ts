@@ -17,7 +17,7 @@ export const buildCommand: Command = {
     { name: 'output', short: 'o', type: 'string', arg: 'OUT.fits', default: 'mosaic.fits', help: 'Mosaic file (area image beside it)' },
     { name: 'bg', type: 'boolean', default: true, help: 'Background matching (--no-bg to skip)' },
     { name: 'level-only', type: 'boolean', help: 'Background matching with levels only (no slopes)' },
-    { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (0 = Montage's converged solve; try 1 for narrow overlaps)" },
+    { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (default 0: off)" },
     { name: 'exact-planes', type: 'boolean', help: 'Background matching with the exact least-squares planes (no damping of weakly determined modes)' },
     { name: 'template', type: 'string', arg: 'HDR', help: 'Use this header instead of computing one' },
     { name: 'png', type: 'string', arg: 'OUT.png', help: 'Also write a PNG preview' },
