@@ -151,12 +151,6 @@ export interface FitsWriter {
    */
   writeRows(data: ArrayLike<number>): void;
   /**
-   * Append whole rows already encoded as this file's raw big-endian pixels (`encodePixels`
-   * with the same BITPIX and scaling), e.g. by another thread.
-   * @throws MosaicError as `writeRows`.
-   */
-  writeEncoded(bytes: Uint8Array): void;
-  /**
    * Where the rows go, for writers in other threads: row r (0-based, rows over axes 2..N)
    * starts at byte `offset + r·rowBytes` of the temporary file `path` (see {@link writeRowsAt}).
    * Rows written there are declared with {@link rowsWrittenElsewhere}.
@@ -235,19 +229,6 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
       const step = Math.max(naxis1, Math.floor((1 << 22) / bytesPerPixel / naxis1) * naxis1);
       try {
         for (let i = 0; i < data.length; i += step) out.write(encodePixels(data, i, Math.min(step, data.length - i), bitpix, scaling));
-      } catch (err) {
-        fail(err);
-      }
-      rows += n;
-    },
-    writeEncoded(bytes: Uint8Array): void {
-      if (state !== 'open') throw argument(`writer is ${state}`, path);
-      const rowBytes = naxis1 * bytesPerPixel;
-      if (bytes.length % rowBytes !== 0) fail(argument(`encoded data of ${bytes.length} bytes is not a whole number of ${rowBytes}-byte rows`, path));
-      const n = bytes.length / rowBytes;
-      if (rows + n > totalRows) fail(argument(`${rows + n} rows written but the image has ${totalRows}`, path));
-      try {
-        out.write(bytes);
       } catch (err) {
         fail(err);
       }

@@ -54,30 +54,19 @@ export interface BandJob {
   /** Plane subtracted from each image (same index as `images`; null: none). */
   planes?: Array<BackgroundPlane | null>;
   combine: CombineMethod;
-  /** Also return the value without the planes. */
+  /** Also write the value without the planes (to `targets.plain`). */
   uncorrected?: boolean;
-  /**
-   * Write the finished rows straight into the output files (at output row `band.y0 − box y0`)
-   * instead of returning them: the writers' regions, from `coaddInBands`.
-   */
-  targets?: { row: number; value: FitsRowRegion; area: FitsRowRegion; plain?: FitsRowRegion };
+  /** Where the finished rows go: output row `row` (= `band.y0` − the box's y0) of the writers' files. */
+  targets: { row: number; value: FitsRowRegion; area: FitsRowRegion; plain?: FitsRowRegion };
 }
 
-/**
- * A finished band: big-endian BITPIX −64 rows, ready to append to the files, or nothing when
- * the job wrote them itself (`targets`).
- */
-export interface EncodedBand {
-  /** Output rows in the band. */
+/** A band written to the output files: how many rows. */
+export interface WrittenBand {
   rows: number;
-  value?: Uint8Array;
-  area?: Uint8Array;
-  /** Without the planes, when asked for. */
-  plain?: Uint8Array;
 }
 
 /** Runs the band jobs (in any order, on any threads) and hands each result to `onBand` in job order. */
-export type BandRunner = (jobs: readonly BandJob[], onBand: (band: EncodedBand, i: number) => void) => Promise<void>;
+export type BandRunner = (jobs: readonly BandJob[], onBand: (band: WrittenBand, i: number) => void) => Promise<void>;
 
 /** Options of {@link coaddInBands}. */
 export interface BandedCoaddOptions {
@@ -127,7 +116,7 @@ const bandRows = new RowBuffers();
  * Compute one band: read the rows of its images, accumulate them in order (planes
  * subtracted), finish and encode. Pure but for the reads of the projected files.
  */
-export async function coaddBand(job: BandJob): Promise<EncodedBand> {
+export async function coaddBand(job: BandJob): Promise<WrittenBand> {
   const template = new Header(job.template);
   const planes = job.planes;
   const correction = planes ? (img: ProjectedImage) => planes[img.cntr!] ?? undefined : undefined;
@@ -142,15 +131,13 @@ export async function coaddBand(job: BandJob): Promise<EncodedBand> {
     sums.accumulate(img);
     plainSums?.accumulate(img);
   }
-  const { value, area } = sums.finishBox(job.band);
-  const band = { rows: job.band.height, value: toBigEndian(value), area: toBigEndian(area), plain: plainSums ? toBigEndian(plainSums.finishBox(job.band, { area: false }).value) : undefined };
-  const t = job.targets;
-  if (!t) return band;
   // Positional writes from this thread, so the thread that owns the files only counts rows.
-  writeRowsAt(t.value, t.row, band.value);
-  writeRowsAt(t.area, t.row, band.area);
-  if (t.plain && band.plain) writeRowsAt(t.plain, t.row, band.plain);
-  return { rows: band.rows };
+  const { value, area } = sums.finishBox(job.band);
+  const t = job.targets;
+  writeRowsAt(t.value, t.row, toBigEndian(value));
+  writeRowsAt(t.area, t.row, toBigEndian(area));
+  if (t.plain && plainSums) writeRowsAt(t.plain, t.row, toBigEndian(plainSums.finishBox(job.band, { area: false }).value));
+  return { rows: job.band.height };
 }
 
 /** Band sums reused from one band to the next in this thread (see `CoadderOptions.scratch`). */
@@ -193,6 +180,7 @@ export async function coaddInBands(
   const box = mosaicBox(template, images, opts.exactSize ?? false);
   const bandRows = Math.max(1, Math.floor((opts.bandPixels ?? BAND_PIXELS) / Math.max(1, W)));
   const planes = opts.correction ? images.map((img) => opts.correction!({ ...img, value: EMPTY, area: EMPTY, source: img.value }) ?? null) : undefined;
+  const writers = new MosaicWriters(template, box, output);
   const jobs: BandJob[] = [];
   for (let ya = box.y0; ya < box.y0 + box.height; ya += bandRows) {
     const yb = Math.min(ya + bandRows, box.y0 + box.height);
@@ -208,14 +196,13 @@ export async function coaddInBands(
       planes: planes && here.map((k) => planes[k]),
       combine,
       uncorrected: output.uncorrected !== undefined,
+      targets: writers.targets(ya - box.y0),
     });
   }
-  const writers = new MosaicWriters(template, box, output);
-  for (const job of jobs) job.targets = writers.targets(job.band.y0 - box.y0);
   progress.start('add', box.height);
   try {
     await run(jobs, (band, i) => {
-      writers.write(band);
+      writers.countRows(band.rows);
       progress.update(jobs[i].band.y0 + jobs[i].band.height - box.y0);
     });
     writers.close();
@@ -257,14 +244,9 @@ class MosaicWriters {
     return { row, value: this.writers[0].region, area: this.writers[1].region, plain: this.writers[2]?.region };
   }
 
-  /** Append a finished band, or count its rows when the job wrote them. */
-  write(band: EncodedBand): void {
-    for (const [k, bytes] of [band.value, band.area, band.plain].entries()) {
-      const w = this.writers[k];
-      if (!w) continue;
-      if (bytes) w.writeEncoded(bytes);
-      else w.rowsWrittenElsewhere(band.rows);
-    }
+  /** Count `rows` written by a band job into every file. */
+  countRows(rows: number): void {
+    for (const w of this.writers) w.rowsWrittenElsewhere(rows);
   }
   /** Move every file into place; if one fails, none is left (a mosaic without its area is no output). */
   close(): void {

@@ -11,7 +11,7 @@ import type { PixelArray } from '../fits/types.js';
 import type { ProjectMethod } from '../stages/project.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
-import type { BandJob, EncodedBand } from './coadd-bands.js';
+import type { BandJob, WrittenBand } from './coadd-bands.js';
 import { RowBuffers, readCachedRows, type CachedPlanes, type SharedPlanes } from './cache.js';
 
 /** Input of the `project` task: one file onto the template. */
@@ -124,7 +124,7 @@ export interface PingTaskOutput {
 
 /** Input and output of the `coaddBand` task: one band of the banded coadd (coadd-bands.ts). */
 export type CoaddBandTaskInput = BandJob & { file?: string };
-export type CoaddBandTaskOutput = EncodedBand;
+export type CoaddBandTaskOutput = WrittenBand;
 
 interface TaskMap {
   project: { input: ProjectTaskInput; output: ProjectTaskOutput };
@@ -258,11 +258,8 @@ async function loadTask(input: LoadTaskInput): Promise<TaskResult<'load'>> {
 
 async function coaddBandTask(input: CoaddBandTaskInput): Promise<TaskResult<'coaddBand'>> {
   const { coaddBand } = await import('./coadd-bands.js');
-  const band = await coaddBand(input);
-  // Bands returned as bytes (no `targets`) are fresh finishBox arrays with buffers of their
-  // own, so moving them moves nothing else.
-  const transfer = [band.value, band.area, band.plain].filter((b) => b !== undefined).map((b) => b.buffer as ArrayBuffer);
-  return { output: band, transfer };
+  // The band writes its own rows into the output files; only the row count comes back.
+  return { output: await coaddBand(input), transfer: [] };
 }
 
 async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
