@@ -34,6 +34,12 @@ export interface WriteFitsOptions {
   blank?: number;
   /** Flush to disk before the atomic rename (default true); false for scratch files of one run. */
   durable?: boolean;
+  /**
+   * createFitsWriter only: append with O_DIRECT where the file system allows, bypassing the
+   * page cache (util/direct-write.ts), for large images written front to back. Default false.
+   * The writer's `region` (positional writes from other threads) is then unusable.
+   */
+  direct?: boolean;
 }
 
 /** Pixels to write: a `FitsImage`, or any header + data + shape. */
@@ -151,6 +157,13 @@ export interface FitsWriter {
    */
   writeRows(data: ArrayLike<number>): void;
   /**
+   * Append whole rows already encoded (big-endian pixels of the file's BITPIX, as
+   * `encodePixels` makes them): `bytes.length` must be a multiple of the row size. The bytes are
+   * copied or written before this returns, so the caller may reuse them.
+   * @throws MosaicError as {@link writeRows}.
+   */
+  writeEncodedRows(bytes: Uint8Array): void;
+  /**
    * Where the rows go, for writers in other threads: row r (0-based, rows over axes 2..N)
    * starts at byte `offset + r·rowBytes` of the temporary file `path` (see {@link writeRowsAt}).
    * Rows written there are declared with {@link rowsWrittenElsewhere}.
@@ -163,6 +176,8 @@ export interface FitsWriter {
    * @throws MosaicError E_ARGUMENT when not every row was written (the file is then removed).
    */
   close(): void;
+  /** {@link close} for a `direct` writer, whose last rows may still be on their way to the file. */
+  closeAsync(): Promise<void>;
   /** Remove the temporary file; nothing is left behind. Safe to call more than once. */
   abort(): void;
 }
@@ -199,7 +214,7 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
   const bytesPerPixel = Math.abs(bitpix) / 8;
   let out: AtomicFileWriter;
   try {
-    out = new AtomicFileWriter(path, 'fits', { durable: options.durable });
+    out = new AtomicFileWriter(path, 'fits', { durable: options.durable, direct: options.direct });
   } catch (err) {
     const e = asMosaicError(err, { stage: 'fits', file: path });
     if (e.code === 'E_FILE_NOT_FOUND') throw new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage: 'fits', file: path, cause: err });
@@ -213,6 +228,15 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
     out.abort();
     state = 'aborted';
     throw asMosaicError(err, { stage: 'fits', file: path });
+  };
+  /** Check that every row is there and pad the data unit to whole blocks. */
+  const pad = (): void => {
+    if (state !== 'open') throw argument(`writer is ${state}`, path);
+    if (rows !== totalRows) fail(argument(`only ${rows} of ${totalRows} rows were written`, path));
+    const dataBytes = totalRows * naxis1 * bytesPerPixel;
+    const padding = (BLOCK_SIZE - (dataBytes % BLOCK_SIZE)) % BLOCK_SIZE;
+    // At its place whether the rows were appended here or written through `region`.
+    if (padding) out.writeAt(Buffer.alloc(padding), headerBytes.length + dataBytes);
   };
 
   return {
@@ -234,6 +258,15 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
       }
       rows += n;
     },
+    writeEncodedRows(bytes: Uint8Array): void {
+      if (state !== 'open') throw argument(`writer is ${state}`, path);
+      const rowBytes = naxis1 * bytesPerPixel;
+      if (bytes.length % rowBytes !== 0) fail(argument(`${bytes.length} bytes are not whole rows of ${rowBytes} bytes`, path));
+      const n = bytes.length / rowBytes;
+      if (rows + n > totalRows) fail(argument(`${rows + n} rows written but the image has ${totalRows}`, path));
+      out.write(bytes);
+      rows += n;
+    },
     region: { path: out.tmp, name: path, offset: headerBytes.length, rowBytes: naxis1 * bytesPerPixel },
     rowsWrittenElsewhere(n: number): void {
       if (state !== 'open') throw argument(`writer is ${state}`, path);
@@ -241,13 +274,13 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
       rows += n;
     },
     close(): void {
-      if (state !== 'open') throw argument(`writer is ${state}`, path);
-      if (rows !== totalRows) fail(argument(`only ${rows} of ${totalRows} rows were written`, path));
-      const dataBytes = totalRows * naxis1 * bytesPerPixel;
-      const pad = (BLOCK_SIZE - (dataBytes % BLOCK_SIZE)) % BLOCK_SIZE;
-      // At its place whether the rows were appended here or written through `region`.
-      if (pad) out.writeAt(Buffer.alloc(pad), headerBytes.length + dataBytes);
+      pad();
       out.commit();
+      state = 'closed';
+    },
+    async closeAsync(): Promise<void> {
+      pad();
+      await out.commitAsync();
       state = 'closed';
     },
     abort(): void {

@@ -132,29 +132,155 @@ export function reprojectExactRowsReferenceTs(
 }
 
 /**
- * One line of the corner grid reduced to the input pixel each corner falls in:
- * `k = floor(x + 0.5)`, `l = floor(y + 0.5)`, and `ok` = both coordinates finite and below
- * 1e15 in magnitude (reproject.rs `CornerLine`).
+ * One line of the corner grid reduced for the fast paths (regular.rs `CornerLine`):
+ * `k = floor(x + 0.5)`, `l = floor(y + 0.5)` (0 for an unusable corner), `ok` = 1 where both
+ * coordinates are finite and below 1e15 in magnitude, else 0, and the reciprocals of the
+ * line's edges `rx[i] = 1 / (x[i] − x[i + 1])`, `ry[i]` likewise.
  */
 interface CornerLine {
   k: Float64Array;
   l: Float64Array;
-  ok: Uint8Array;
+  ok: Float64Array;
+  rx: Float64Array;
+  ry: Float64Array;
 }
 
 function cornerLine(n: number): CornerLine {
-  return { k: new Float64Array(n), l: new Float64Array(n), ok: new Uint8Array(n) };
+  return { k: new Float64Array(n), l: new Float64Array(n), ok: new Float64Array(n), rx: new Float64Array(n), ry: new Float64Array(n) };
 }
 
 function fillCornerLine(line: CornerLine, cornerX: Float64Array, cornerY: Float64Array, start: number): void {
-  const { k, l, ok } = line;
-  for (let i = 0; i < k.length; i++) {
+  const { k, l, ok, rx, ry } = line;
+  const n = k.length;
+  for (let i = 0; i < n; i++) {
     const x = cornerX[start + i];
     const y = cornerY[start + i];
     const good = Math.abs(x) < 1e15 && Math.abs(y) < 1e15;
     ok[i] = good ? 1 : 0;
-    k[i] = good ? Math.floor(x + 0.5) : 0;
-    l[i] = good ? Math.floor(y + 0.5) : 0;
+    k[i] = Math.floor((good ? x : 0) + 0.5);
+    l[i] = Math.floor((good ? y : 0) + 0.5);
+  }
+  for (let i = 0; i + 1 < n; i++) {
+    rx[i] = 1 / (cornerX[start + i] - cornerX[start + i + 1]);
+    ry[i] = 1 / (cornerY[start + i] - cornerY[start + i + 1]);
+  }
+}
+
+/** Per-row work arrays of the regular path. */
+interface RegularScratch {
+  /** 1 / (top − bottom) of the row's vertical edges, x and y. */
+  rxv: Float64Array;
+  ryv: Float64Array;
+  /** The pixel's doubled part areas at its corners 0…3 (regularPixel's output). */
+  a: Float64Array;
+  xs: Float64Array;
+  ys: Float64Array;
+  rx: Float64Array;
+  ry: Float64Array;
+  outPiece: Float64Array;
+  inPiece: Float64Array;
+  px: Uint8Array;
+  py: Uint8Array;
+}
+
+/**
+ * Pixel i of the row between corner lines `top` and `bottom` by the regular path
+ * (regular.rs `regular_pixel`): the doubled areas of the quad's parts at its corners in
+ * `r.a`, and its quadrant code (−1 when the quad is not regular); the block's low corner is
+ * min k, min l (returned through `kl`).
+ */
+function regularPixel(
+  i: number, cx: Float64Array, cy: Float64Array, a: number, stride: number,
+  top: CornerLine, bottom: CornerLine, r: RegularScratch, kl: Float64Array,
+): number {
+  const ok = ((top.ok[i] * top.ok[i + 1]) * bottom.ok[i + 1]) * bottom.ok[i];
+  const kLo = lesser(lesser(top.k[i], top.k[i + 1]), lesser(bottom.k[i + 1], bottom.k[i]));
+  const kHi = greater(greater(top.k[i], top.k[i + 1]), greater(bottom.k[i + 1], bottom.k[i]));
+  const lLo = lesser(lesser(top.l[i], top.l[i + 1]), lesser(bottom.l[i + 1], bottom.l[i]));
+  const lHi = greater(greater(top.l[i], top.l[i + 1]), greater(bottom.l[i + 1], bottom.l[i]));
+  kl[0] = kLo;
+  kl[1] = lLo;
+  let regular = ok > 0.5 && kHi - kLo <= 1 && lHi - lLo <= 1;
+  const ox = kLo + 0.5;
+  const oy = lLo + 0.5;
+  const { xs, ys, rx, ry, px, py, outPiece, inPiece } = r;
+  xs[0] = cx[a] - ox; xs[1] = cx[a + 1] - ox; xs[2] = cx[a + 1 + stride] - ox; xs[3] = cx[a + stride] - ox;
+  ys[0] = cy[a] - oy; ys[1] = cy[a + 1] - oy; ys[2] = cy[a + 1 + stride] - oy; ys[3] = cy[a + stride] - oy;
+  // Edges c → c + 1: top line, right side, bottom line and left side (the last two reversed:
+  // a reversed edge's reciprocal is the negated one, exactly).
+  rx[0] = top.rx[i]; rx[1] = r.rxv[i + 1]; rx[2] = -bottom.rx[i]; rx[3] = -r.rxv[i];
+  ry[0] = top.ry[i]; ry[1] = r.ryv[i + 1]; ry[2] = -bottom.ry[i]; ry[3] = -r.ryv[i];
+  for (let c = 0; c < 4; c++) {
+    px[c] = xs[c] > 0 ? 1 : 0;
+    py[c] = ys[c] > 0 ? 1 : 0;
+    // Off both axes.
+    regular = regular && (xs[c] > 0 || xs[c] < 0) && (ys[c] > 0 || ys[c] < 0);
+  }
+  regular = regular && px[0] !== px[2] && py[0] !== py[2] && px[1] !== px[3] && py[1] !== py[3];
+  for (let c = 0; c < 4; c++) {
+    const d = (c + 1) & 3;
+    const crossY = px[c] !== px[d];
+    const crossX = py[c] !== py[d];
+    regular = regular && crossY !== crossX;
+    const dx = xs[d] - xs[c];
+    const dy = ys[d] - ys[c];
+    const yc = ys[c] + xs[c] * rx[c] * dy;
+    const xc = xs[c] + ys[c] * ry[c] * dx;
+    const ex = crossY ? 0 : xc;
+    const ey = crossY ? yc : 0;
+    outPiece[c] = xs[c] * ey - ys[c] * ex;
+    inPiece[d] = ex * ys[d] - ey * xs[d];
+  }
+  for (let c = 0; c < 4; c++) r.a[c] = inPiece[c] + outPiece[c];
+  if (!regular) return -1;
+  const q = (c: number) => (px[c] ? 1 : 0) + (py[c] ? 2 : 0);
+  return q(0) + 4 * q(1) + 16 * q(2) + 64 * q(3);
+}
+
+/** Whether the floors of pixel i's four corners (top[i], top[i+1], bottom[i], bottom[i+1]) span exactly 2 values: a quick test before the regular path, whose result it does not change. */
+function spansTwo(top: Float64Array, bottom: Float64Array, i: number): boolean {
+  const lo = Math.min(top[i], top[i + 1], bottom[i], bottom[i + 1]);
+  const hi = Math.max(top[i], top[i + 1], bottom[i], bottom[i + 1]);
+  return hi - lo === 1;
+}
+
+/** `a < b ? a : b` and its mirror (regular.rs `min`/`max`; unlike Math.min on signed zeros). */
+function lesser(a: number, b: number): number {
+  return a < b ? a : b;
+}
+
+function greater(a: number, b: number): number {
+  return a > b ? a : b;
+}
+
+/** Value and coverage of a regular pixel (regular.rs `finish_regular`) into value[o], coverage[o]. */
+function finishRegular(
+  src: SampleArray, w: number, h: number, parts: Float64Array, code: number, kLo: number, lLo: number,
+  value: Float64Array, coverage: Float64Array, o: number,
+): void {
+  const total = parts[0] + parts[1] + parts[2] + parts[3];
+  const sign = total > 0 ? 1 : -1;
+  let sumV = 0;
+  let sumA = 0;
+  for (let c = 0; c < 4; c++) {
+    const q = (code >> (2 * c)) & 3;
+    const k = kLo + (q & 1);
+    const l = lLo + (q >> 1);
+    const v = k >= 0 && l >= 0 && k < w && l < h ? src[l * w + k] : NaN;
+    const area = parts[c] * sign;
+    // Skipping equals regular.rs adding +0.0.
+    if (area > 0 && v - v === 0) {
+      sumV += v * area;
+      sumA += area;
+    }
+  }
+  if (sumA > 0) {
+    value[o] = sumV / sumA;
+    const cover = sumA / (total * sign);
+    coverage[o] = cover < 1 ? cover : 1;
+  } else {
+    value[o] = NaN;
+    coverage[o] = 0;
   }
 }
 
@@ -168,7 +294,13 @@ function rowsWith(
   };
   const stride = outWidth + 1;
   const { xs, ys } = s;
-  // Per-corner floors, shared by the (up to) four pixels around each corner.
+  const r: RegularScratch = {
+    rxv: new Float64Array(stride), ryv: new Float64Array(stride), a: new Float64Array(4),
+    xs: new Float64Array(4), ys: new Float64Array(4), rx: new Float64Array(4), ry: new Float64Array(4),
+    outPiece: new Float64Array(4), inPiece: new Float64Array(4), px: new Uint8Array(4), py: new Uint8Array(4),
+  };
+  const kl = new Float64Array(2);
+  // Per-corner floors and per-edge reciprocals, shared by the pixels around each corner.
   let top = cornerLine(stride);
   let bottom = cornerLine(stride);
   if (fast && y1 > y0) fillCornerLine(bottom, cornerX, cornerY, stride * y0);
@@ -179,13 +311,26 @@ function rowsWith(
       top = bottom;
       bottom = t;
       fillCornerLine(bottom, cornerX, cornerY, stride * (j + 1));
+      for (let i = 0; i < stride; i++) {
+        const a = i + stride * j;
+        r.rxv[i] = 1 / (cornerX[a] - cornerX[a + stride]);
+        r.ryv[i] = 1 / (cornerY[a] - cornerY[a + stride]);
+      }
     }
     for (let i = 0; i < outWidth; i++) {
       const a = i + stride * j;
+      // The regular path needs the corners' floors to span exactly two columns and two rows.
+      if (fast && spansTwo(top.k, bottom.k, i) && spansTwo(top.l, bottom.l, i)) {
+        const code = regularPixel(i, cornerX, cornerY, a, stride, top, bottom, r, kl);
+        if (code >= 0) {
+          finishRegular(src, srcWidth, srcHeight, r.a, code, kl[0], kl[1], value, coverage, row + i);
+          continue;
+        }
+      }
       xs[0] = cornerX[a]; xs[1] = cornerX[a + 1]; xs[2] = cornerX[a + 1 + stride]; xs[3] = cornerX[a + stride];
       ys[0] = cornerY[a]; ys[1] = cornerY[a + 1]; ys[2] = cornerY[a + 1 + stride]; ys[3] = cornerY[a + stride];
-      if (fast && top.ok[i] & top.ok[i + 1] & bottom.ok[i] & bottom.ok[i + 1]) {
-        // The fast path's test: all four corners within a 2×2 block of input pixels.
+      if (fast && top.ok[i] * top.ok[i + 1] * bottom.ok[i] * bottom.ok[i + 1] === 1) {
+        // The 2×2 path's test: all four corners within a 2×2 block of input pixels.
         const kLo = Math.min(top.k[i], top.k[i + 1], bottom.k[i + 1], bottom.k[i]);
         const kHi = Math.max(top.k[i], top.k[i + 1], bottom.k[i + 1], bottom.k[i]);
         const lLo = Math.min(top.l[i], top.l[i + 1], bottom.l[i + 1], bottom.l[i]);

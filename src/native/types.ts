@@ -87,5 +87,7 @@ export interface NativeBinding {
   planeFitPasses?(
     px: Float64Array, py: Float64Array, pz: Float64Array, levelOnly: boolean, iterations: number, clip: number, out: Float64Array,
   ): void;
+  /** Bytes from the start of `bytes` to the first `align`-byte boundary of its memory (for O_DIRECT buffers). Absent in older builds. */
+  alignmentOffset?(bytes: Uint8Array, align: number): number;
   version(): { version: string; backend: 'native'; target: string };
 }

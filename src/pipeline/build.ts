@@ -66,6 +66,7 @@ import { silentProgress, type Progress } from './progress.js';
 import { correctionsTable, fitsTable, matchBackgrounds, type BackgroundMatch, type MatchImage } from './background.js';
 import type { LoadTaskInput, MosaicGrid, ProjectTaskInput } from './tasks.js';
 import { coaddInBands, type BandRunner } from './coadd-bands.js';
+import { buildStreaming } from './build-stream.js';
 
 export interface BuildOptions {
   /** Folders, FITS files or `*`/`?` globs. */
@@ -151,6 +152,9 @@ export interface ImageEntry {
   path: string;
   fname: string;
   hdu: number;
+  /** The image's header and shape, as imgtbl read them. */
+  header: Header;
+  shape: number[];
 }
 
 /** Run imgtbl over each input and merge the rows (cntr renumbered, paths resolved). */
@@ -160,16 +164,17 @@ export async function collectImages(inputs: string[]): Promise<{ table: IpacTabl
   const failures: string[] = [];
   for (const input of inputs) {
     const isDir = !/[*?]/.test(input) && (await stat(input).catch(() => undefined))?.isDirectory();
-    const r = await imgtbl(input);
+    const r = await imgtbl(input, { headers: true });
     // An HDU without image data (an MEF's empty primary, a table) in a file that gave images
     // is no skipped image; imgtbl still counts it as mImgtbl does.
     const gaveRows = new Set(r.rows.map((row) => String(row.fname)));
     for (const f of r.failures) if (!(gaveRows.has(f.file) && f.error.startsWith('E_FITS_NO_IMAGE'))) failures.push(`${f.file}: ${f.error}`);
     if (!table) table = { ...r.table, rows: [] };
-    for (const row of r.rows) {
+    for (const [k, row] of r.rows.entries()) {
       const fname = String(row.fname);
       const cntr = images.length;
-      images.push({ cntr, fname, path: isDir ? join(input, fname) : fname, hdu: Number(row.hdu ?? 0) });
+      const { header, shape } = r.headers![k];
+      images.push({ cntr, fname, path: isDir ? join(input, fname) : fname, hdu: Number(row.hdu ?? 0), header, shape });
       table.rows.push({ ...row, cntr } as Record<string, IpacValue>);
     }
   }
@@ -207,7 +212,9 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
   const mkdirs = async (dir: string) => mkdir(dir, { recursive: true }).catch((err) => Promise.reject(asMosaicError(err, { stage: 'build', file: dir })));
   if (projDir) await mkdirs(projDir);
 
+  logMemory('start');
   const { table, images, failures } = await collectImages(opts.inputs);
+  logMemory('imgtbl');
   for (const f of failures) warn(`skipped ${f}`);
   if (workdir) await writeImageTable(join(workdir, 'images.tbl'), table);
 
@@ -223,9 +230,47 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     naxis2: template.int('NAXIS2') ?? 0,
   };
 
-  // Pass 1 caches the projected images: in shared memory when they fit the budget, else on
-  // disk (the work folder, or a private temporary folder removed at the end); see the header comment.
   const combine = opts.combine ?? 'mean';
+  if (!projDir && combine !== 'median') {
+    // The default: no cache of projections at all (build-stream.ts). The threads start
+    // while this one works out the footprints.
+    const pool = new WorkerPool({ threads });
+    pool.prestart();
+    try {
+      const output = resolve(opts.output);
+      const uncorrected = opts.uncorrectedOutput && background ? resolve(opts.uncorrectedOutput) : undefined;
+      const r = await buildStreaming(pool, template, images, {
+        output, uncorrected, background, levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, sweeps: opts.bgSweeps,
+        method: opts.method ?? 'exact', combine, progress, warn,
+      });
+      const png = opts.png ? await renderPng(output, opts.png) : undefined;
+      const fname = new Map(images.map((im) => [im.cntr, im.fname]));
+      return {
+        count: images.length,
+        used: r.used,
+        failed: r.failed,
+        nooverlap: r.nooverlap,
+        naxis1: r.box.width,
+        naxis2: r.box.height,
+        output,
+        areaOutput: areaFileName(output),
+        uncorrectedOutput: uncorrected,
+        png,
+        background,
+        pairs: r.pairs,
+        fitsFailed: r.fitsFailed,
+        corrections: r.corrections?.map((c) => ({ ...c, fname: fname.get(c.id)! })),
+        seconds: (performance.now() - t0) / 1000,
+        mosaic: { ...r.box, header: r.header },
+      };
+    } finally {
+      await pool.close();
+    }
+  }
+
+  // With a work folder (Montage's files in between) or the median: pass 1 caches the projected
+  // images: in shared memory when they fit the budget, else on disk (the work folder, or a
+  // private temporary folder removed at the end); see the header comment.
   const inMemory = !projDir && projectedBytes(table, template) <= (opts.memoryCache ?? defaultMemoryCache());
   const cacheDir = projDir ?? (inMemory ? undefined : await mkdtemp(join(tmpdir(), 'mosaic-build-')));
   const pool = new WorkerPool({ threads });
@@ -324,12 +369,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
   }
 
   async function report(mosaic: WrittenMosaic, used: number): Promise<BuildResult> {
-    let png: string | undefined;
-    if (opts.png) {
-      const { view } = await import('../stages/view.js');
-      await view({ gray: { file: mosaic.output, stretch: 'gaussian-log', min: '-1s', max: 'max' }, output: opts.png });
-      png = opts.png;
-    }
+    const png = opts.png ? await renderPng(mosaic.output, opts.png) : undefined;
     const byId = new Map(images.map((im) => [im.cntr, im]));
     return {
       count: images.length,
@@ -353,6 +393,13 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
       mosaic: { x0: mosaic.x0, y0: mosaic.y0, width: mosaic.width, height: mosaic.height, header: mosaic.header },
     };
   }
+}
+
+/** The build's PNG preview: gray, gaussian-log stretch, −1σ … max (mViewer's defaults for a mosaic). */
+async function renderPng(mosaic: string, png: string): Promise<string> {
+  const { view } = await import('../stages/view.js');
+  await view({ gray: { file: mosaic, stretch: 'gaussian-log', min: '-1s', max: 'max' }, output: png });
+  return png;
 }
 
 interface WrittenMosaic {
@@ -409,13 +456,13 @@ function projectedBytes(table: IpacTable, template: Header): number {
 }
 
 /** With MOSAIC_DEBUG_MEMORY set: one stderr line of memory in use and peak RSS so far, after a pass. */
-function logMemory(pass: string): void {
+export function logMemory(pass: string): void {
   if (!process.env.MOSAIC_DEBUG_MEMORY) return;
   const mib = (b: number) => (b / 2 ** 20).toFixed(0);
   const m = process.memoryUsage();
   const peak = process.resourceUsage().maxRSS * 1024;
   process.stderr.write(
-    `memory after ${pass}: rss ${mib(m.rss)} MiB (peak ${mib(peak)}), heap ${mib(m.heapUsed)}, external ${mib(m.external)}, arrayBuffers ${mib(m.arrayBuffers)} MiB\n`,
+    `${(performance.now() / 1000).toFixed(2)} s: memory after ${pass}: rss ${mib(m.rss)} MiB (peak ${mib(peak)}), heap ${mib(m.heapUsed)}, external ${mib(m.external)}, arrayBuffers ${mib(m.arrayBuffers)} MiB\n`,
   );
 }
 

@@ -122,6 +122,22 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Start every thread now (and have each load the projection code), so that they are ready
+   * when the first tasks come. Optional: threads otherwise start on first use.
+   */
+  prestart(): void {
+    if (this.threads === 1 || this.closed) return;
+    for (let i = this.slots.length; i < this.threads; i++) {
+      const slot = this.spawn();
+      const id = this.nextId++;
+      slot.busy = id;
+      this.pending.set(id, { resolve: () => undefined, reject: () => undefined });
+      slot.worker.ref();
+      slot.worker.postMessage({ id, task: 'warmUp', input: {} } satisfies WorkerRequest);
+    }
+  }
+
   /** Terminate all workers. Pending tasks are rejected. */
   async close(): Promise<void> {
     this.closed = true;

@@ -7,7 +7,7 @@
  */
 import { Header, type Card } from '../fits/header.js';
 import { MosaicError } from '../errors.js';
-import type { PixelArray } from '../fits/types.js';
+import type { FitsImage, PixelArray } from '../fits/types.js';
 import type { ProjectMethod } from '../stages/project.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
@@ -38,6 +38,11 @@ export interface ProjectTaskInput {
   share?: boolean;
   /** Send the pixels back (false for projexec, which only writes files). Default true. */
   returnPixels?: boolean;
+  /**
+   * Put the projection into these (shared) arrays instead, when it fits them: the build's
+   * stream of projections into its coadd window (stream-coadd.ts). Implies no pixels back.
+   */
+  into?: { value: Float64Array; area: Float64Array };
 }
 
 /** Output of the `project` task. */
@@ -54,6 +59,8 @@ export type ProjectTaskOutput =
       area?: Float64Array;
       /** With `share`: the projection in SharedArrayBuffers. */
       shared?: SharedPlanes;
+      /** With `into`: whether the projection is there (false: it did not fit, and is in `value`/`area`). */
+      inInto?: boolean;
       /** Seconds spent (read + project + write). */
       seconds: number;
     }
@@ -92,6 +99,24 @@ export type DiffFitTaskOutput =
   /** `nooverlap`: no pixel is covered by both; `failed`: too few pixels for a plane. */
   | { status: 'nooverlap' | 'failed'; message: string };
 
+/**
+ * Input of the `pairFit` task: mDiff + mFitplane for one overlapping pair straight from the raw
+ * images (the streaming build): both are projected onto `region`, the box they share, only.
+ */
+export interface PairFitTaskInput {
+  /** `plus − minus` file names, for messages. */
+  file: string;
+  plus: { file: string; hdu?: number; cntr: number };
+  minus: { file: string; hdu?: number; cntr: number };
+  /** The pair's common box on the mosaic grid (0-based). */
+  region: { x0: number; y0: number; width: number; height: number };
+  template: Card[];
+  grid: MosaicGrid;
+  method?: ProjectMethod;
+  /** Fit levels only (mFitplane -l). Default false. */
+  levelOnly?: boolean;
+}
+
 /** Input of the `load` task: read a cached projected image back (pass 2 of build). */
 export interface LoadTaskInput {
   file: string;
@@ -128,8 +153,10 @@ export type CoaddBandTaskOutput = WrittenBand;
 
 interface TaskMap {
   project: { input: ProjectTaskInput; output: ProjectTaskOutput };
+  warmUp: { input: Record<string, never>; output: null };
   ping: { input: PingTaskInput; output: PingTaskOutput };
   diffFit: { input: DiffFitTaskInput; output: DiffFitTaskOutput };
+  pairFit: { input: PairFitTaskInput; output: DiffFitTaskOutput };
   load: { input: LoadTaskInput; output: LoadTaskOutput };
   coaddBand: { input: CoaddBandTaskInput; output: CoaddBandTaskOutput };
 }
@@ -158,7 +185,10 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
   try {
     // Without pixels to send back, the result is written or copied below before the next
     // projection in this thread, so it may live in reused buffers.
-    p = project(image, template, { method: input.method, expand: input.expand, source: input.file, cntr: input.cntr, reuseOutput: input.returnPixels === false });
+    p = project(image, template, {
+      method: input.method, expand: input.expand, source: input.file, cntr: input.cntr,
+      reuseOutput: input.returnPixels === false || input.into !== undefined, into: input.into,
+    });
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP')
       return { output: { status: 'nooverlap', file: input.file, cntr: input.cntr, message: err.message }, transfer: [] };
@@ -176,11 +206,15 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
     await writeFits(input.write.area, { header, data: p.area, shape }, { bitpix: -64, durable });
   }
   const shared = input.share ? { value: sharedCopy(p.value), area: sharedCopy(p.area) } : undefined;
-  const back = input.returnPixels !== false;
-  const value = back ? (p.value as Float64Array) : undefined;
-  const area = back ? (p.area as Float64Array) : undefined;
+  // A projection bigger than the `into` arrays (not expected: they are sized from the
+  // footprints) comes back as pixels instead.
+  const inInto = input.into ? p.value.buffer === input.into.value.buffer : undefined;
+  const back = input.into ? !inInto : input.returnPixels !== false;
+  // Reused (scratch) arrays are copied: they stay with this thread.
+  const value = back ? (input.into ? Float64Array.from(p.value) : (p.value as Float64Array)) : undefined;
+  const area = back ? (input.into ? Float64Array.from(p.area) : (p.area as Float64Array)) : undefined;
   return {
-    output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, shared, seconds: (performance.now() - t0) / 1000 },
+    output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, shared, inInto, seconds: (performance.now() - t0) / 1000 },
     transfer: back ? [value!.buffer as ArrayBuffer, area!.buffer as ArrayBuffer] : [],
   };
 }
@@ -216,6 +250,65 @@ async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit
     const shape = [diff.width, diff.height];
     await writeFits(input.write.value, { header, data: diff.value, shape }, { bitpix: -64 });
     await writeFits(input.write.area, { header, data: diff.area, shape }, { bitpix: -64 });
+  }
+  try {
+    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly }) }, transfer: [] };
+  } catch (err) {
+    if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'failed', message: err.message }, transfer: [] };
+    throw err;
+  }
+}
+
+/**
+ * Raw images this thread read last (decoded), so that the pairs of one image, which come
+ * together, read it once. Small: the pairs of an image are consecutive in mOverlaps order.
+ */
+const recentImages: Array<{ key: string; image: FitsImage }> = [];
+const RECENT_IMAGES = 6;
+
+async function recentImage(file: string, hdu: number | undefined): Promise<FitsImage> {
+  const key = `${hdu ?? ''}:${file}`;
+  const k = recentImages.findIndex((e) => e.key === key);
+  if (k >= 0) {
+    const [hit] = recentImages.splice(k, 1);
+    recentImages.unshift(hit);
+    return hit.image;
+  }
+  const { readImage } = await import('../fits/read.js');
+  const image = await readImage(file, hdu === undefined ? {} : { hdu });
+  recentImages.unshift({ key, image });
+  recentImages.length = Math.min(recentImages.length, RECENT_IMAGES);
+  return image;
+}
+
+/** Projection buffers of this thread's pairs (plus, minus), grown as needed. */
+const pairProjections = [new RowBuffers(), new RowBuffers()];
+
+async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit'>> {
+  const [{ project }, { diffImages }, { fitDiffPlane }] = await Promise.all([
+    import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js'),
+  ]);
+  const template = new Header(input.template);
+  const { region, grid } = input;
+  const n = region.width * region.height;
+  if (n === 0) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
+  const projected = [];
+  for (const [k, side] of ([input.plus, input.minus] as const).entries()) {
+    const image = await recentImage(side.file, side.hdu);
+    const into = pairProjections[k].reserve(n);
+    try {
+      projected.push(project(image, template, { method: input.method, source: side.file, cntr: side.cntr, region, into }));
+    } catch (err) {
+      if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
+      throw err;
+    }
+  }
+  let diff;
+  try {
+    diff = diffImages(projected[0], projected[1], { mosaicSize: { naxis1: grid.naxis1, naxis2: grid.naxis2 } });
+  } catch (err) {
+    if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
+    throw err;
   }
   try {
     return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly }) }, transfer: [] };
@@ -277,8 +370,14 @@ export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promi
       return projectTask(input as ProjectTaskInput) as Promise<TaskResult<T>>;
     case 'ping':
       return pingTask(input as PingTaskInput) as Promise<TaskResult<T>>;
+    case 'warmUp':
+      // Load what the projections need (the first task would otherwise wait for it).
+      return Promise.all([import('../fits/read.js'), import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js')])
+        .then(() => ({ output: null, transfer: [] }) as TaskResult<T>);
     case 'diffFit':
       return diffFitTask(input as DiffFitTaskInput) as Promise<TaskResult<T>>;
+    case 'pairFit':
+      return pairFitTask(input as PairFitTaskInput) as Promise<TaskResult<T>>;
     case 'load':
       return loadTask(input as LoadTaskInput) as Promise<TaskResult<T>>;
     case 'coaddBand':

@@ -239,7 +239,11 @@ export class Coadder {
    * NaN / 0): `finish` cropped, computed straight into the box for `mean` so the band's full
    * value array is never made.
    */
-  finishBox(box: Box, which: { value?: boolean; area?: boolean } = {}): { value: Float64Array; area: Float64Array } {
+  finishBox(
+    box: Box,
+    which: { value?: boolean; area?: boolean } = {},
+    out?: { value: Float64Array; area: Float64Array },
+  ): { value: Float64Array; area: Float64Array } {
     if (this.combine !== 'mean') {
       const f = this.finish();
       const area = cropBand(f.area, this.width, this.rowStart, box);
@@ -249,9 +253,12 @@ export class Coadder {
     const { sumVA, sumA, width: W } = this;
     // An output not asked for is not computed (an empty array in its place). Rows and columns
     // inside the template are finished by the native kernel row by row; the rest is NaN / 0.
+    // `out`, where long enough, takes the results instead of new arrays (every element is written).
     const n = box.width * box.height;
-    const value = which.value === false ? new Float64Array(0) : new Float64Array(n);
-    const area = which.area === false ? new Float64Array(0) : new Float64Array(n);
+    const into = (a: Float64Array | undefined) => (a && a.length >= n ? a.subarray(0, n) : new Float64Array(n));
+    const value = which.value === false ? new Float64Array(0) : into(out?.value);
+    const area = which.area === false ? new Float64Array(0) : into(out?.area);
+    if (area.length > 0) area.fill(0);
     const xa = Math.max(box.x0, 0);
     const xb = Math.max(xa, Math.min(box.x0 + box.width, W));
     for (let j = 0; j < box.height; j++) {

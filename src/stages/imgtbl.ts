@@ -36,6 +36,8 @@ export interface ImgtblOptions {
   includeAreaFiles?: boolean;
   /** Files opened at once. Default 16. */
   concurrency?: number;
+  /** Also return each row's image header and shape (`headers`), for callers that go on to use them. Default false. */
+  headers?: boolean;
 }
 
 /** One HDU or file that gave no row, and why. */
@@ -50,6 +52,8 @@ export interface ImgtblFailure {
 export interface ImgtblResult {
   table: IpacTable;
   rows: IpacTable['rows'];
+  /** With the `headers` option: the image header and shape behind each row, in row order. */
+  headers?: Array<{ header: Header; shape: number[] }>;
   /** Rows written. */
   count: number;
   /** FITS-named files examined. */
@@ -401,6 +405,7 @@ export async function imgtbl(inputs: string | string[], opts: ImgtblOptions = {}
   });
 
   const rows: IpacTable['rows'] = [];
+  const headers: Array<{ header: Header; shape: number[] }> = [];
   const failures: ImgtblFailure[] = [];
   let nhdu = 0, badfits = 0, badwcs = 0;
   for (const r of perFile) {
@@ -416,6 +421,7 @@ export async function imgtbl(inputs: string | string[], opts: ImgtblOptions = {}
         failures.push({ file: r.c.fname, hdu: hdu.index, error: row });
       } else {
         rows.push({ cntr: rows.length, ...row });
+        if (opts.headers) headers.push({ header: imageHeader(hdu), shape: hdu.shape });
       }
     }
   }
@@ -425,7 +431,7 @@ export async function imgtbl(inputs: string | string[], opts: ImgtblOptions = {}
     columns: IMAGE_TABLE_COLUMNS.map((c) => ({ ...c })),
     rows,
   };
-  return { table, rows, count: rows.length, nfile: files.length, nhdu, badfits, badwcs, failures };
+  return { table, rows, count: rows.length, nfile: files.length, nhdu, badfits, badwcs, failures, ...(opts.headers ? { headers } : {}) };
 }
 
 /**

@@ -44,6 +44,14 @@ export interface ProjectOptions {
    * (for callers that write or copy the result before projecting again). Default false.
    */
   reuseOutput?: boolean;
+  /**
+   * Write the result's `value` and `area` into these arrays (their first width·height
+   * elements) when they are large enough, instead of new ones: e.g. shared memory another
+   * thread reads. Takes precedence over `reuseOutput`.
+   */
+  into?: { value: Float64Array; area: Float64Array };
+  /** Project onto this box of the template only (0-based pixels), e.g. the part two images share. */
+  region?: PixelBox;
 }
 
 /** The part of a WCS this stage needs (vectorised, 1-based pixels, degrees). */
@@ -78,6 +86,10 @@ export interface ProjectInput {
   corners?: CornerMapOptions;
   /** See `ProjectOptions.reuseOutput`. */
   reuseOutput?: boolean;
+  /** See `ProjectOptions.into`. */
+  into?: { value: Float64Array; area: Float64Array };
+  /** See `ProjectOptions.region`. */
+  region?: PixelBox;
 }
 
 /** Pixels of margin around the mapped input outline (the outline is sampled every input pixel). */
@@ -91,13 +103,23 @@ export interface PixelBox {
   height: number;
 }
 
-/**
- * The input's bounding box on the output grid: the input outline (pixel edges, sampled
- * every pixel) mapped through both WCSs, plus a margin, clipped to the template unless
- * `expand`. Returns null when no part of the outline lands near the template. When part of
- * the outline has no output position (off the projection) the whole template is returned.
- */
-export function outputBoundingBox(input: ProjectInput): PixelBox | null {
+/** What the outline of an input on the output grid depends on. */
+export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'expand'>;
+
+/** Extent of the input outline on the output grid (1-based positions) and how many outline points did not map. */
+interface OutlineExtent {
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+  /** Outline points without an output position (off a projection). */
+  bad: number;
+  /** Outline points in all. */
+  points: number;
+}
+
+/** The input outline (pixel edges, sampled every pixel) mapped through both WCSs. */
+function outlineExtent(input: OutlineInput): OutlineExtent {
   const { srcWidth: w, srcHeight: h } = input;
   const n = 2 * (w + h) + 4;
   const x = new Float64Array(n);
@@ -118,40 +140,94 @@ export function outputBoundingBox(input: ProjectInput): PixelBox | null {
   const sky = input.inWcs.pixToSkyMany(x, y);
   input.inToOut?.(sky.lon, sky.lat);
   const out = input.outWcs.skyToPixMany(sky.lon, sky.lat);
-  let minX = Infinity;
-  let maxX = -Infinity;
-  let minY = Infinity;
-  let maxY = -Infinity;
-  let bad = 0;
+  const e: OutlineExtent = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity, bad: 0, points: n };
   for (let i = 0; i < n; i++) {
     const ox = out.x[i];
     const oy = out.y[i];
     if (!Number.isFinite(ox) || !Number.isFinite(oy)) {
-      bad++;
+      e.bad++;
       continue;
     }
-    if (ox < minX) minX = ox;
-    if (ox > maxX) maxX = ox;
-    if (oy < minY) minY = oy;
-    if (oy > maxY) maxY = oy;
+    if (ox < e.minX) e.minX = ox;
+    if (ox > e.maxX) e.maxX = ox;
+    if (oy < e.minY) e.minY = oy;
+    if (oy > e.maxY) e.maxY = oy;
   }
-  const W = input.outWidth;
-  const H = input.outHeight;
-  if (bad > 0 && !input.expand) return { x0: 0, y0: 0, width: W, height: H };
-  if (bad === n) return null;
-  // 0-based pixel i spans 1-based positions [i + 0.5, i + 1.5), so p lies in floor(p - 0.5).
-  let x0 = Math.floor(minX - 0.5) - BOX_MARGIN;
-  let x1 = Math.floor(maxX - 0.5) + BOX_MARGIN;
-  let y0 = Math.floor(minY - 0.5) - BOX_MARGIN;
-  let y1 = Math.floor(maxY - 0.5) + BOX_MARGIN;
-  if (!input.expand) {
-    x0 = Math.max(x0, 0);
-    y0 = Math.max(y0, 0);
-    x1 = Math.min(x1, W - 1);
-    y1 = Math.min(y1, H - 1);
-  }
+  return e;
+}
+
+/** `box` clipped to the W × H template, or null when nothing is left. */
+function clipToTemplate(x0: number, x1: number, y0: number, y1: number, W: number, H: number): PixelBox | null {
+  x0 = Math.max(x0, 0);
+  y0 = Math.max(y0, 0);
+  x1 = Math.min(x1, W - 1);
+  y1 = Math.min(y1, H - 1);
   if (x1 < x0 || y1 < y0) return null;
   return { x0, y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/**
+ * The input's bounding box on the output grid: the input outline (pixel edges, sampled
+ * every pixel) mapped through both WCSs, plus a margin, clipped to the template unless
+ * `expand`. Returns null when no part of the outline lands near the template. When part of
+ * the outline has no output position (off the projection) the whole template is returned.
+ */
+export function outputBoundingBox(input: OutlineInput): PixelBox | null {
+  return workBox(outlineExtent(input), input);
+}
+
+/** {@link outputBoundingBox} from the outline's extent. */
+function workBox(e: OutlineExtent, input: OutlineInput): PixelBox | null {
+  const W = input.outWidth;
+  const H = input.outHeight;
+  if (e.bad > 0 && !input.expand) return { x0: 0, y0: 0, width: W, height: H };
+  if (e.bad === e.points) return null;
+  // 0-based pixel i spans 1-based positions [i + 0.5, i + 1.5), so p lies in floor(p - 0.5).
+  const x0 = Math.floor(e.minX - 0.5) - BOX_MARGIN;
+  const x1 = Math.floor(e.maxX - 0.5) + BOX_MARGIN;
+  const y0 = Math.floor(e.minY - 0.5) - BOX_MARGIN;
+  const y1 = Math.floor(e.maxY - 0.5) + BOX_MARGIN;
+  if (input.expand) return x1 < x0 || y1 < y0 ? null : { x0, y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+  return clipToTemplate(x0, x1, y0, y1, W, H);
+}
+
+/** The pixels two boxes share, or null. */
+function intersectBoxes(a: PixelBox, b: PixelBox): PixelBox | null {
+  const x0 = Math.max(a.x0, b.x0);
+  const y0 = Math.max(a.y0, b.y0);
+  const x1 = Math.min(a.x0 + a.width, b.x0 + b.width);
+  const y1 = Math.min(a.y0 + a.height, b.y0 + b.height);
+  return x1 > x0 && y1 > y0 ? { x0, y0, width: x1 - x0, height: y1 - y0 } : null;
+}
+
+/** Slack (output pixels) by which {@link footprintBox} widens the mapped outline: far above its sampling error (~1e-9 px). */
+const FOOTPRINT_SLACK = 1e-6;
+
+/**
+ * The output pixels the input can cover, clipped to the template: those whose square meets the
+ * bounding box of the input's outline on the output grid (its pixel edges mapped through both
+ * WCSs, widened by 1e-6 pixel). Every pixel `project` gives a positive area lies inside; it is
+ * mAdd's box of the projected image when the input has no blank border. Known from the headers
+ * alone, before any pixel is projected. Null when the input misses the template; the whole
+ * template when part of the outline is off a projection.
+ */
+export function footprintBox(input: OutlineInput): PixelBox | null {
+  return coverBox(outlineExtent(input), input);
+}
+
+/** {@link footprintBox} from the outline's extent. */
+function coverBox(e: OutlineExtent, input: OutlineInput): PixelBox | null {
+  const W = input.outWidth;
+  const H = input.outHeight;
+  if (e.bad === e.points) return null;
+  if (e.bad > 0) return { x0: 0, y0: 0, width: W, height: H };
+  // 0-based pixel i spans 1-based positions (i + 0.5, i + 1.5): it meets (minX, maxX) when
+  // i + 1.5 > minX and i + 0.5 < maxX.
+  const x0 = Math.floor(e.minX - FOOTPRINT_SLACK - 1.5) + 1;
+  const x1 = Math.ceil(e.maxX + FOOTPRINT_SLACK - 0.5) - 1;
+  const y0 = Math.floor(e.minY - FOOTPRINT_SLACK - 1.5) + 1;
+  const y1 = Math.ceil(e.maxY + FOOTPRINT_SLACK - 0.5) - 1;
+  return clipToTemplate(x0, x1, y0, y1, W, H);
 }
 
 /** Unit vector components of sky positions (degrees), written into `out` as x,y,z triples. */
@@ -451,8 +527,9 @@ function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: Scratc
  */
 export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' | 'source'> {
   const method = input.method ?? 'exact';
-  const box = outputBoundingBox(input);
-  if (!box) throw new MosaicError('E_NO_OVERLAP', 'image does not overlap the template', { stage: 'project' });
+  const whole = outputBoundingBox(input);
+  const box = whole && input.region ? intersectBoxes(whole, input.region) : whole;
+  if (!box) throw new MosaicError('E_NO_OVERLAP', input.region ? 'image does not reach the region' : 'image does not overlap the template', { stage: 'project' });
 
   let value: Float64Array;
   let coverage: Float64Array;
@@ -491,17 +568,23 @@ export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' 
     coverage = new Float64Array(value.length);
     for (let i = 0; i < value.length; i++) coverage[i] = Number.isFinite(value[i]) ? 1 : 0;
   }
-  return shrinkWrap(box, value, coverage, solidAngle, input.reuseOutput ?? false);
+  return shrinkWrap(box, value, coverage, solidAngle, input.reuseOutput ?? false, input.into);
 }
 
 /** Crop to the pixels with coverage > 0 and turn coverage into area (sr); blanks are NaN / 0. */
-function shrinkWrap(box: PixelBox, value: Float64Array, coverage: Float64Array, solidAngle: SolidAngleSource, reuse: boolean): Omit<ProjectedImage, 'cntr' | 'source'> {
+function shrinkWrap(
+  box: PixelBox, value: Float64Array, coverage: Float64Array, solidAngle: SolidAngleSource, reuse: boolean,
+  into?: { value: Float64Array; area: Float64Array },
+): Omit<ProjectedImage, 'cntr' | 'source'> {
   const crop = coveredBounds(value, coverage, box.width, box.height);
   if (!crop) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank: the image does not overlap the template', { stage: 'project' });
   const width = crop.i1 - crop.i0 + 1;
   const height = crop.j1 - crop.j0 + 1;
+  const n = width * height;
   // Reused output buffers live in their own slots (5, 6): they outlast this call.
-  const buffers = reuse ? { value: scratch(5, Float64Array, width * height), area: scratch(6, Float64Array, width * height) } : undefined;
+  const buffers = into && into.value.length >= n && into.area.length >= n
+    ? { value: into.value.subarray(0, n), area: into.area.subarray(0, n) }
+    : reuse ? { value: scratch(5, Float64Array, n), area: scratch(6, Float64Array, n) } : undefined;
   const out = cropWithArea({ value, coverage, boxWidth: box.width, boxHeight: box.height, crop, solidAngle, out: buffers });
   return { x0: box.x0 + crop.i0, y0: box.y0 + crop.j0, width, height, value: out.value, area: out.area };
 }
@@ -543,11 +626,31 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
       expand: opts.expand,
       corners: { step: cornerGridStep(inWcs) },
       reuseOutput: opts.reuseOutput,
+      into: opts.into,
+      region: opts.region,
     });
     return { ...r, cntr: opts.cntr, source: opts.source };
   } catch (err) {
     throw err instanceof MosaicError ? err.withContext({ stage: 'project', file: opts.source }) : err;
   }
+}
+
+/**
+ * Where an image of `shape` with WCS `header` lands on `template` before any pixel is
+ * projected: its {@link footprintBox} (the pixels it can cover) and the box `project` works in
+ * ({@link outputBoundingBox}, a little larger), both null when it misses the template.
+ * @throws MosaicError E_WCS_* for an unusable WCS, E_TEMPLATE without NAXIS1/2.
+ * @example const { footprint } = imageFootprint(image.header, image.shape, template);
+ */
+export function imageFootprint(header: Header, shape: readonly number[], template: Header): { footprint: PixelBox | null; work: PixelBox | null } {
+  const outWidth = template.int('NAXIS1') ?? 0;
+  const outHeight = template.int('NAXIS2') ?? 0;
+  if (outWidth < 1 || outHeight < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'project' });
+  const inWcs = Wcs.fromHeader(header);
+  const outWcs = Wcs.fromHeader(template);
+  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, ...frameConverters(inWcs, outWcs) };
+  const e = outlineExtent(input);
+  return { footprint: coverBox(e, input), work: workBox(e, input) };
 }
 
 /**

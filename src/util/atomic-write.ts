@@ -7,6 +7,7 @@ import { promises as fsp, openSync, writeSync, closeSync, renameSync, rmSync, un
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MosaicError, asMosaicError } from '../errors.js';
+import { DirectAppender } from './direct-write.js';
 
 /** A sibling temporary name: same folder (so rename is atomic), hidden, unique. */
 export function temporaryName(path: string): string {
@@ -91,26 +92,42 @@ export class AtomicFileWriter {
   private readonly stage?: string;
 
   private readonly durable: boolean;
+  /** With `direct`: the appender that owns the descriptor. */
+  private readonly appender?: DirectAppender;
 
   /**
    * `durable` (default true) flushes the data to disk before the rename, so the file survives
    * a power cut; scratch files that live for one run (the build's projection cache) skip it.
+   * `direct` (default false) appends through {@link DirectAppender} (O_DIRECT where the file
+   * system allows, bypassing the page cache): for large outputs written front to back only.
    */
-  constructor(path: string, stage?: string, options: { durable?: boolean } = {}) {
+  constructor(path: string, stage?: string, options: { durable?: boolean; direct?: boolean } = {}) {
     this.path = path;
     this.stage = stage;
     this.durable = options.durable ?? true;
     checkDestination(path, stage);
     this.tmp = temporaryName(path);
     try {
-      this.fd = openSync(this.tmp, 'w');
+      if (options.direct) {
+        this.appender = new DirectAppender(this.tmp);
+        this.fd = this.appender.fd;
+      } else this.fd = openSync(this.tmp, 'w');
     } catch (err) {
       throw writeError(err, path, stage);
     }
   }
 
+  /** Whether the bytes bypass the page cache (a `direct` writer on a file system that allows it). */
+  get direct(): boolean {
+    return this.appender?.direct ?? false;
+  }
+
   write(chunk: Uint8Array): void {
     try {
+      if (this.appender) {
+        this.appender.write(chunk);
+        return;
+      }
       let off = 0;
       while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off, chunk.byteLength - off);
     } catch (err) {
@@ -119,8 +136,19 @@ export class AtomicFileWriter {
     }
   }
 
-  /** Write `chunk` at byte `position` (the append position is not moved). */
+  /**
+   * Write `chunk` at byte `position` (the append position is not moved). A `direct` writer
+   * only appends: `position` must be the current end.
+   */
   writeAt(chunk: Uint8Array, position: number): void {
+    if (this.appender) {
+      if (position !== this.appender.length) {
+        this.abort();
+        throw new MosaicError('E_INTERNAL', `positional write at ${position} into a direct (append-only) file of ${this.appender.length} bytes`, { stage: this.stage, file: this.path });
+      }
+      this.write(chunk);
+      return;
+    }
     try {
       let off = 0;
       while (off < chunk.byteLength) off += writeSync(this.fd, chunk, off, chunk.byteLength - off, position + off);
@@ -130,8 +158,21 @@ export class AtomicFileWriter {
     }
   }
 
+  /** {@link commit} after the asynchronous writes of a `direct` writer have landed. */
+  async commitAsync(): Promise<void> {
+    try {
+      await this.appender?.drain();
+    } catch (err) {
+      this.abort();
+      throw writeError(err, this.path, this.stage);
+    }
+    this.commit();
+  }
+
+  /** Move the file into place (a `direct` writer must be drained: use {@link commitAsync}). */
   commit(): void {
     try {
+      this.appender?.finish();
       if (this.durable) fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = -1;

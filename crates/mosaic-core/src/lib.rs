@@ -16,6 +16,7 @@ pub mod error;
 pub mod median;
 pub mod plane_fit;
 pub mod quadrants;
+mod regular;
 pub mod reproject;
 pub mod resample;
 pub mod sample;

@@ -29,6 +29,7 @@
 use crate::clip::{split, Axis, Poly};
 use crate::error::{check_len, KernelError};
 use crate::quadrants::{is_convex, quadrant_areas};
+use crate::regular::{finish_regular, CornerLine, RowParts, Source, DONE};
 use crate::sample::Sample;
 
 /// Reprojects `src` onto the whole output grid. See [`reproject_exact_rows`].
@@ -129,8 +130,10 @@ fn rows_with<T: Sample, const FAST: bool>(
     // Slices of exactly `stride` corners, so that indexing `i` and `i + 1` for `i < out_w`
     // needs no bounds checks in the pixel loop.
     let line = |j: usize| (&corner_x[stride * j..][..stride], &corner_y[stride * j..][..stride]);
-    // Per-corner floors, shared by the (up to) four pixels around each corner.
+    // Per-corner floors and per-edge reciprocals, shared by the pixels around each corner.
     let (mut top, mut bottom) = (CornerLine::default(), CornerLine::default());
+    let mut parts = RowParts::default();
+    let image = Source { src, w: src_w, h: src_h };
     if FAST {
         let (x, y) = line(y0);
         bottom.fill(x, y);
@@ -139,18 +142,27 @@ fn rows_with<T: Sample, const FAST: bool>(
     for (j, (value_row, coverage_row)) in (y0..y1).zip(rows) {
         // Corners of this row of pixels: the top and bottom lines of the corner grid.
         let ((top_x, top_y), (bottom_x, bottom_y)) = (line(j), line(j + 1));
+        let (value_row, coverage_row) = (&mut value_row[..out_w], &mut coverage_row[..out_w]);
         if FAST {
             std::mem::swap(&mut top, &mut bottom);
             bottom.fill(bottom_x, bottom_y);
+            parts.compute((top_x, top_y), (bottom_x, bottom_y), &top, &bottom, &image, value_row, coverage_row, out_w);
         }
-        let (value_row, coverage_row) = (&mut value_row[..out_w], &mut coverage_row[..out_w]);
-        let (top_line, bottom_line) = (top.view(stride), bottom.view(stride));
         for i in 0..out_w {
-            let xs = [top_x[i], top_x[i + 1], bottom_x[i + 1], bottom_x[i]];
-            let ys = [top_y[i], top_y[i + 1], bottom_y[i + 1], bottom_y[i]];
-            let (v, c) = match if FAST { block_2x2(&top_line, &bottom_line, i) } else { None } {
-                Some((k_lo, l_lo)) => pixel_overlap_2x2(src, src_w, src_h, &xs, &ys, k_lo, l_lo, &mut scratch),
-                None => pixel_overlap_clipped(src, src_w, src_h, &xs, &ys, &mut scratch),
+            let code = if FAST { parts.code[i] } else { -1.0 };
+            if code == DONE {
+                continue;
+            }
+            let (v, c) = if code >= 0.0 {
+                let a = [parts.a[0][i], parts.a[1][i], parts.a[2][i], parts.a[3][i]];
+                finish_regular(&image, &a, code as u32, parts.k[i] as i64, parts.l[i] as i64)
+            } else {
+                let xs = [top_x[i], top_x[i + 1], bottom_x[i + 1], bottom_x[i]];
+                let ys = [top_y[i], top_y[i + 1], bottom_y[i + 1], bottom_y[i]];
+                match if FAST { block_2x2(&top, &bottom, i) } else { None } {
+                    Some((k_lo, l_lo)) => pixel_overlap_2x2(src, src_w, src_h, &xs, &ys, k_lo, l_lo, &mut scratch),
+                    None => pixel_overlap_clipped(src, src_w, src_h, &xs, &ys, &mut scratch),
+                }
             };
             debug_assert!(!c.is_nan() && (0.0..=1.0).contains(&c));
             value_row[i] = v;
@@ -160,63 +172,21 @@ fn rows_with<T: Sample, const FAST: bool>(
     Ok(())
 }
 
-/// One line of the corner grid, reduced to the input pixel each corner falls in.
-#[derive(Default)]
-struct CornerLine {
-    /// `floor(x + 0.5)`, `floor(y + 0.5)`: the input pixel column and row of each corner.
-    k: Vec<i64>,
-    l: Vec<i64>,
-    /// Whether both coordinates are finite and below 1e15 in magnitude (where the floors
-    /// are exact); pixels with another corner take the general path.
-    ok: Vec<bool>,
-}
-
-impl CornerLine {
-    /// Reduces the corners `(xs[i], ys[i])` of one grid line.
-    fn fill(&mut self, xs: &[f64], ys: &[f64]) {
-        let n = xs.len();
-        self.k.resize(n, 0);
-        self.l.resize(n, 0);
-        self.ok.resize(n, false);
-        let out = self.k.iter_mut().zip(self.l.iter_mut()).zip(self.ok.iter_mut());
-        for (((k, l), ok), (&x, &y)) in out.zip(xs.iter().zip(ys)) {
-            *ok = x.abs() < 1e15 && y.abs() < 1e15;
-            let (x, y) = if *ok { (x, y) } else { (0.0, 0.0) };
-            *k = floor_small(x + 0.5);
-            *l = floor_small(y + 0.5);
-        }
-    }
-
-    /// The first `n` corners (all of them when the line is empty: the reference path).
-    fn view(&self, n: usize) -> CornerView<'_> {
-        let n = n.min(self.k.len());
-        CornerView { k: &self.k[..n], l: &self.l[..n], ok: &self.ok[..n] }
-    }
-}
-
-/// Slices of one [`CornerLine`], cut to the corner count so that the pixel loop's
-/// indexing needs no bounds checks.
-struct CornerView<'a> {
-    k: &'a [i64],
-    l: &'a [i64],
-    ok: &'a [bool],
-}
-
 /// The input pixel `(k_lo, l_lo)` at the low corner of the 2×2 block that pixel `i`'s quad
-/// touches, or `None` when it touches more (or has an unusable corner): the fast path's test.
+/// touches, or `None` when it touches more (or has an unusable corner): the 2×2 path's test.
 #[inline(always)]
-fn block_2x2(top: &CornerView, bottom: &CornerView, i: usize) -> Option<(i64, i64)> {
-    if !(top.ok[i] & top.ok[i + 1] & bottom.ok[i] & bottom.ok[i + 1]) {
+fn block_2x2(top: &CornerLine, bottom: &CornerLine, i: usize) -> Option<(i64, i64)> {
+    if top.ok[i] * top.ok[i + 1] * bottom.ok[i] * bottom.ok[i + 1] != 1.0 {
         return None;
     }
     let (k_lo, k_hi) = min_max4(top.k[i], top.k[i + 1], bottom.k[i + 1], bottom.k[i]);
     let (l_lo, l_hi) = min_max4(top.l[i], top.l[i + 1], bottom.l[i + 1], bottom.l[i]);
-    (k_hi - k_lo <= 1 && l_hi - l_lo <= 1).then_some((k_lo, l_lo))
+    (k_hi - k_lo <= 1.0 && l_hi - l_lo <= 1.0).then_some((k_lo as i64, l_lo as i64))
 }
 
-/// Smallest and largest of four integers.
+/// Smallest and largest of four (finite) values.
 #[inline(always)]
-fn min_max4(a: i64, b: i64, c: i64, d: i64) -> (i64, i64) {
+fn min_max4(a: f64, b: f64, c: f64, d: f64) -> (f64, f64) {
     (a.min(b).min(c.min(d)), a.max(b).max(c.max(d)))
 }
 
@@ -364,14 +334,6 @@ fn pixel_overlap_2x2<T: Sample>(
     }
 }
 
-/// `x.floor()` as an integer for `|x| < 2^52`, by truncation: no library call, which
-/// `floor` costs on baseline x86-64 (no SSE4.1 `roundsd`).
-#[inline(always)]
-fn floor_small(x: f64) -> i64 {
-    debug_assert!(x.abs() < 4_503_599_627_370_496.0);
-    let t = x as i64;
-    t - ((t as f64) > x) as i64
-}
 
 /// Value and coverage of one output pixel by the general path: the quad cut along the
 /// input pixel grid into strips and cells (any size, any shape).

@@ -3,10 +3,13 @@
 
 /// A pixel sample that widens to f64 without rounding.
 pub trait Sample: Copy + Send + Sync + 'static {
+    /// Whether the type is f32 (else f64): lets SIMD code pick its gather at compile time.
+    const IS_F32: bool;
     fn to_f64(self) -> f64;
 }
 
 impl Sample for f32 {
+    const IS_F32: bool = true;
     #[inline(always)]
     fn to_f64(self) -> f64 {
         self as f64
@@ -14,6 +17,7 @@ impl Sample for f32 {
 }
 
 impl Sample for f64 {
+    const IS_F32: bool = false;
     #[inline(always)]
     fn to_f64(self) -> f64 {
         self

@@ -10,6 +10,7 @@
 
 mod js;
 mod kernels;
+mod memory;
 mod plane_fit;
 mod project;
 mod sys;
@@ -67,6 +68,7 @@ exports! {
     "coveredBounds" => project::bounds, sync;
     "cropWithArea" => project::crop, sync;
     "planeFitPasses" => plane_fit::passes, sync;
+    "alignmentOffset" => memory::alignment_offset, sync;
 }
 
 /// `version()` → `{ version, backend, target }`.

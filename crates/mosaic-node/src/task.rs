@@ -12,6 +12,7 @@ use std::ptr::null_mut;
 /// What a kernel hands back to JavaScript.
 pub enum Outcome {
     Undefined,
+    Number(f64),
     Stats(ImageStats),
     Histogram(Vec<u64>),
 }
@@ -28,6 +29,7 @@ pub struct Prepared {
 unsafe fn to_js(env: napi_env, outcome: Outcome) -> JsResult<napi_value> {
     match outcome {
         Outcome::Undefined => undefined(env),
+        Outcome::Number(x) => number(env, x),
         Outcome::Stats(s) => object(
             env,
             &[
