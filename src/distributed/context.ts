@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
-import type { CachedImage, DiffFitTaskInput, MosaicGrid } from '../pipeline/tasks.js';
+import type { MosaicGrid, PairFitTaskInput } from '../pipeline/tasks.js';
+import { pairFitInput } from '../pipeline/build-stream.js';
 import { parseTemplate } from '../tables/template.js';
 import { VERSION } from '../version.js';
 import { readPlan, type Plan } from './plan.js';
@@ -82,19 +83,16 @@ export function gridOf(template: Header): MosaicGrid {
   return { crpix1: template.number('CRPIX1') ?? 0, crpix2: template.number('CRPIX2') ?? 0, naxis1: template.int('NAXIS1') ?? 0, naxis2: template.int('NAXIS2') ?? 0 };
 }
 
-function cachedImage(ctx: Context, id: number, meta: ProjectMeta): CachedImage {
-  const files = runPaths.projected(id);
-  return { value: join(ctx.runDir, files.value), area: join(ctx.runDir, files.area), ...placed(meta) };
-}
-
-/** The `diffFit` pool task's input for a pair of projected images (build's own difference and fit). */
-export function diffFitInput(ctx: Context, plus: number, minus: number, metas: ProjectMeta[]): DiffFitTaskInput {
-  return {
-    file: `${runPaths.projected(plus).value} − ${runPaths.projected(minus).value}`,
-    plus: cachedImage(ctx, plus, metas[plus]),
-    minus: cachedImage(ctx, minus, metas[minus]),
-    grid: gridOf(ctx.template),
-    levelOnly: ctx.plan.params.levelOnly,
+/** The `pairFit` pool task's input for a planned pair (build's own difference and fit). */
+export function pairInput(ctx: Context, pair: { plus: number; minus: number }): PairFitTaskInput {
+  const side = (id: number) => {
+    const im = ctx.plan.images[id];
+    return { cntr: id, file: im.path, hdu: im.hdu, footprint: im.footprint! };
   };
+  const p = ctx.plan.params;
+  return pairFitInput(ctx.template, gridOf(ctx.template), side(pair.plus), side(pair.minus), {
+    name: (id) => ctx.plan.images[id].fname,
+    method: p.method,
+    levelOnly: p.levelOnly,
+  });
 }
-

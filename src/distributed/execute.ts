@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import { WorkerPool, mapOrdered, defaultThreads } from '../pipeline/pool.js';
 import type { ProjectTaskInput } from '../pipeline/tasks.js';
-import { diffFitInput, done, failuresFromEnv, injectFailure, loadContext, projectMeta, type Context, type ProjectMeta } from './context.js';
+import { done, failuresFromEnv, injectFailure, loadContext, pairInput, type Context, type ProjectMeta } from './context.js';
 import { runFileTasks } from './local-pool.js';
 import { runPaths, type StageName } from './run-dir.js';
 import { shardTaskIds, type Env, type Shard } from './shard.js';
@@ -86,24 +86,22 @@ async function runProject(ctx: Context, ids: number[], threads: number, fail: (i
 }
 
 async function runDifffit(ctx: Context, ids: number[], threads: number, fail: (id: number, err: unknown) => void): Promise<void> {
-  const metas = ctx.plan.images.map((im) => projectMeta(ctx.runDir, im.id));
   const todo: number[] = [];
   for (const id of ids) {
-    const pair = ctx.plan.pairs[id];
     try {
       injectFailure(ctx, 'difffit', id);
-      if (metas[pair.plus].status === 'ok' && metas[pair.minus].status === 'ok') todo.push(id);
-      else await done(ctx, 'difffit', id, [], { status: 'nooverlap', fit: null });
+      todo.push(id);
     } catch (err) {
       fail(id, err);
     }
   }
-  const inputs = todo.map((id) => diffFitInput(ctx, ctx.plan.pairs[id].plus, ctx.plan.pairs[id].minus, metas));
+  // Straight from the raw images, as build does: both projected onto the box they share.
+  const inputs = todo.map((id) => pairInput(ctx, ctx.plan.pairs[id]));
   const pool = new WorkerPool({ threads: Math.max(1, Math.min(threads, inputs.length)) });
   try {
-    await mapOrdered(pool, 'diffFit', inputs, async (i, outcome) => {
-      if (!outcome.ok) return fail(todo[i], outcome.error);
-      const r = outcome.value;
+    await mapOrdered(pool, 'pairFit', inputs, async (i, outcome) => {
+      // A pair whose fit throws counts as a failed fit (build skips it the same way).
+      const r = outcome.ok ? outcome.value : { status: 'failed' as const, message: outcome.error.message };
       await done(ctx, 'difffit', todo[i], [], { status: r.status, fit: r.status === 'ok' ? r.fit : null });
     });
   } finally {

@@ -8,46 +8,33 @@ import { join } from 'node:path';
 import { MosaicError } from '../errors.js';
 import { readImage, readImageRows } from '../fits/read.js';
 import { createFitsWriter, writeFits } from '../fits/write.js';
-import { overlappingPairs } from '../pipeline/background.js';
-import { applyCorrection, outputBox } from '../pipeline/shared-steps.js';
-import { runTask } from '../pipeline/tasks.js';
+import { applyCorrection } from '../pipeline/shared-steps.js';
 import { Coadder, type BackgroundPlane } from '../stages/add.js';
-import { bgModel, type PairFit } from '../stages/bg-model.js';
+import type { PairFit } from '../stages/bg-model.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader } from '../stages/types.js';
-import { decodeNumbers, diffFitInput, done, gridOf, injectFailure, loadContext, placed, projectMeta, type Context, type ProjectMeta } from './context.js';
+import { decodeNumbers, done, gridOf, injectFailure, loadContext, placed, projectMeta, type Context, type ProjectMeta } from './context.js';
+import { solveCorrections } from '../pipeline/build-stream.js';
+import { coaddOrder, streamBox } from '../pipeline/stream-coadd.js';
 import { readSidecar, runPaths, type StageName } from './run-dir.js';
 import { taskOutput } from './tasks.js';
 
-/**
- * Build's pairs (projected boxes sharing a pixel of mDiff's grid, in table order), each fit taken
- * from its difffit task or, for a pair the plan's sky test missed, computed here; then bgModel.
- */
+/** bgModel over the planned pairs' fits, with build's conventions (solveCorrections). */
 export async function runBgmodel(ctx: Context): Promise<void> {
   const corrections: Array<[number, number, number, number]> = [];
   let fitted = 0;
-  let extra = 0;
   if (ctx.plan.params.background) {
-    const metas = ctx.plan.images.map((im) => projectMeta(ctx.runDir, im.id));
-    const ok = ctx.plan.images.map((im) => im.id).filter((id) => metas[id].status === 'ok');
-    const planned = new Map(ctx.plan.pairs.map((p) => [`${p.plus}:${p.minus}`, p.id]));
     const fits: PairFit[] = [];
-    for (const [k, l] of overlappingPairs(ok.map((id) => placed(metas[id])), gridOf(ctx.template))) {
-      const [plus, minus] = [ok[k], ok[l]];
-      const task = planned.get(`${plus}:${minus}`);
-      let fit: PlaneFit | null;
-      if (task !== undefined) fit = decodeNumbers<{ fit: PlaneFit | null }>(readSidecar(ctx.runDir, taskOutput('difffit', task))?.meta).fit;
-      else {
-        extra++;
-        const r = (await runTask('diffFit', diffFitInput(ctx, plus, minus, metas))).output;
-        fit = r.status === 'ok' ? r.fit : null;
-      }
-      if (fit) fits.push({ ...fit, plus, minus });
+    for (const pair of ctx.plan.pairs) {
+      const fit = decodeNumbers<{ fit: PlaneFit | null }>(readSidecar(ctx.runDir, taskOutput('difffit', pair.id))?.meta).fit;
+      if (fit) fits.push({ ...fit, plus: pair.plus, minus: pair.minus });
     }
     fitted = fits.length;
-    for (const c of bgModel(ok, fits, { levelOnly: ctx.plan.params.levelOnly, images: ok.map((id) => ({ naxis1: placed(metas[id]).width, naxis2: placed(metas[id]).height })) }).corrections) corrections.push([c.id, c.a, c.b, c.c]);
+    const placed = ctx.plan.images.filter((im) => im.footprint).map((im) => ({ cntr: im.id, footprint: im.footprint! }));
+    const p = ctx.plan.params;
+    for (const c of solveCorrections(placed, fits, { levelOnly: p.levelOnly }).corrections) corrections.push([c.id, c.a, c.b, c.c]);
   }
-  await done(ctx, 'bgmodel', 0, [], { corrections, fits: fitted, unplannedPairs: extra });
+  await done(ctx, 'bgmodel', 0, [], { corrections, fits: fitted });
 }
 
 /** The corrections bgmodel found (cntr → plane). */
@@ -73,7 +60,9 @@ export async function runBackground(ctx: Context, id: number, corrections: Map<n
 export async function runCoadd(ctx: Context, id: number, metas: ProjectMeta[]): Promise<void> {
   const [first, end] = ctx.plan.tiles[id].rows;
   const coadder = new Coadder(ctx.template, { combine: ctx.plan.params.combine, rows: [first, end] });
-  for (const im of ctx.plan.images) {
+  // build's order: by first footprint row, then image-table row.
+  const order = coaddOrder(ctx.plan.images.filter((im) => im.footprint).map((im) => ({ ...im, cntr: im.id, footprint: im.footprint! })));
+  for (const im of order) {
     const m = metas[im.id];
     if (m.status !== 'ok') continue;
     const p = placed(m);
@@ -98,9 +87,10 @@ export async function runCoadd(ctx: Context, id: number, metas: ProjectMeta[]): 
 }
 
 export async function runAssemble(ctx: Context): Promise<void> {
-  const placements = ctx.plan.images.map((im) => projectMeta(ctx.runDir, im.id)).filter((m) => m.status === 'ok').map(placed);
-  if (placements.length === 0) throw new MosaicError('E_NO_OVERLAP', 'no image overlaps the mosaic template', { stage: 'assemble' });
-  const box = outputBox(ctx.template, placements);
+  const coadded = ctx.plan.images.filter((im) => projectMeta(ctx.runDir, im.id).status === 'ok');
+  if (coadded.length === 0) throw new MosaicError('E_NO_OVERLAP', 'no image overlaps the mosaic template', { stage: 'assemble' });
+  // build's box: the union of the footprints.
+  const box = streamBox(ctx.template, ctx.plan.images.flatMap((im) => (im.footprint ? [im.footprint] : [])));
   const header = projectedHeader(ctx.template, box);
   for (const plane of ['value', 'area'] as const) {
     const rel = runPaths.mosaic[plane];

@@ -8,18 +8,18 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import { collectImages } from '../pipeline/build.js';
-import { skyOverlapPairs } from '../pipeline/shared-steps.js';
+import { footprintPairs } from '../pipeline/build-stream.js';
 import type { CombineMethod } from '../stages/add.js';
 import { writeImageTable } from '../stages/imgtbl.js';
 import { makeHeader } from '../stages/make-hdr.js';
-import type { ProjectMethod } from '../stages/project.js';
+import { imageFootprint, type PixelBox, type ProjectMethod } from '../stages/project.js';
 import type { IpacTable } from '../tables/ipac.js';
 import { formatTemplate, parseTemplate } from '../tables/template.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VERSION } from '../version.js';
 import { hashFile, hashOf, readJson, runPaths } from './run-dir.js';
 
-export const PLAN_FORMAT = 'mosaic-plan/1';
+export const PLAN_FORMAT = 'mosaic-plan/2';
 
 /** One input image; `id` equals its cntr in images.tbl. */
 export interface PlanImage {
@@ -30,12 +30,13 @@ export interface PlanImage {
   hdu: number;
   sha256: string;
   bytes: number;
+  /** The pixels it can cover on the template (stages/project.ts `footprintBox`); null when none. */
+  footprint: PixelBox | null;
 }
 
 /**
- * A pair whose sky footprints overlap (ids of images), differenced and fitted by difffit:`id`.
- * bgmodel uses the pairs `mosaic build` uses (projected boxes sharing a grid pixel), taking
- * each fit from its difffit task and fitting any such pair the plan lacks itself.
+ * A pair of images (ids) whose footprints share a pixel of mDiff's grid — `mosaic build`'s
+ * pairs — differenced and fitted by difffit:`id`; bgmodel solves from their fits.
  */
 export interface PlanPair {
   id: number;
@@ -124,13 +125,24 @@ export async function makePlan(opts: PlanOptions): Promise<{ plan: Plan; table: 
   const naxis2 = header.int('NAXIS2') ?? 0;
   if (naxis1 < 1 || naxis2 < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'plan', file: opts.template });
   const planImages: PlanImage[] = [];
+  const warnings = failures.map((f) => `skipped ${f}`);
   for (const im of images) {
     const path = resolve(im.path);
     const { size } = await stat(path);
-    planImages.push({ id: im.cntr, path, fname: im.fname, hdu: im.hdu, sha256: await hashFile(path), bytes: size });
+    let footprint: PixelBox | null;
+    try {
+      footprint = imageFootprint(im.header, im.shape, header).footprint;
+    } catch (err) {
+      warnings.push(`no footprint for ${im.path}: ${asMosaicError(err, { stage: 'plan', file: im.path }).toString()}`);
+      footprint = null;
+    }
+    planImages.push({ id: im.cntr, path, fname: im.fname, hdu: im.hdu, sha256: await hashFile(path), bytes: size, footprint });
   }
   const background = opts.background !== false;
-  const pairs = background ? skyOverlapPairs(table).map((p, id) => ({ id, plus: p.cntr1, minus: p.cntr2 })) : [];
+  const placed = planImages.filter((im) => im.footprint);
+  const pairs = background
+    ? footprintPairs(placed.map((im) => im.footprint!), { naxis1, naxis2 }).map(([k, l], id) => ({ id, plus: placed[k].id, minus: placed[l].id }))
+    : [];
   const tileRows = opts.tileRows ?? Math.max(1, Math.floor(4_194_304 / naxis1));
   const plan: Plan = {
     format: PLAN_FORMAT,
@@ -144,7 +156,7 @@ export async function makePlan(opts: PlanOptions): Promise<{ plan: Plan; table: 
     pairs,
     tiles: planTiles(naxis2, tileRows),
   };
-  return { plan, table, warnings: failures.map((f) => `skipped ${f}`) };
+  return { plan, table, warnings };
 }
 
 /** Write plan.json, template.hdr and images.tbl into `runDir` (created when missing). */

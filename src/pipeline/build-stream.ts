@@ -15,6 +15,8 @@
  * Reference: Montage's tutorial chain (mImgtbl, mMakeHdr, mProjExec, mOverlaps, mDiffExec,
  * mFitExec, mBgModel, mBgExec, mAdd).
  */
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { MosaicError, asMosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import { areaFileName } from '../fits/area-pair.js';
@@ -22,12 +24,15 @@ import type { CombineMethod } from '../stages/add.js';
 import { bgModel, type Correction, type PairFit } from '../stages/bg-model.js';
 import { imageFootprint, type PixelBox, type ProjectMethod } from '../stages/project.js';
 import type { BackgroundModel } from '../background/global-model.js';
-import { overlappingPairs } from './background.js';
-import { logMemory } from './build.js';
+import { correctionsTable, fitsTable, overlappingPairs } from './background.js';
+import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
+import { diffFileName, diffsTable } from '../stages/overlaps.js';
+import { writeIpacTable } from '../tables/ipac.js';
+import { logMemory } from './debug.js';
 import { mapOrdered, type WorkerPool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { streamCoadd, type StreamSource } from './stream-coadd.js';
-import type { MosaicGrid, PairFitTaskInput } from './tasks.js';
+import type { LoadTaskInput, MosaicGrid, PairFitTaskInput } from './tasks.js';
 
 /** One input image of the build (with the header imgtbl read). */
 export interface StreamImage {
@@ -50,9 +55,11 @@ export interface StreamBuildOptions {
   slopePrior?: number;
   sweeps?: number;
   method: ProjectMethod;
-  combine: Exclude<CombineMethod, 'median'>;
+  combine: CombineMethod;
   progress?: Progress;
   warn: (message: string) => void;
+  /** Also write every intermediate here, under Montage's names (see build.ts). */
+  workdir?: string;
 }
 
 /** What {@link buildStreaming} did. */
@@ -76,6 +83,8 @@ export interface StreamBuildResult {
 export async function buildStreaming(pool: WorkerPool, template: Header, images: readonly StreamImage[], opts: StreamBuildOptions): Promise<StreamBuildResult> {
   const progress = opts.progress ?? silentProgress;
   const grid = gridOf(template);
+  const dirs = opts.workdir ? { projected: join(opts.workdir, 'projected'), diffs: join(opts.workdir, 'diffs'), corrected: join(opts.workdir, 'corrected') } : undefined;
+  if (dirs) for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true }).catch((err) => Promise.reject(asMosaicError(err, { stage: 'build', file: dir })));
   let failed = 0;
   let nooverlap = 0;
   const sources: StreamSource[] = [];
@@ -89,7 +98,10 @@ export async function buildStreaming(pool: WorkerPool, template: Header, images:
       continue;
     }
     if (!boxes.footprint || !boxes.work) nooverlap++;
-    else sources.push({ file: im.path, hdu: im.hdu, cntr: im.cntr, footprint: boxes.footprint, work: boxes.work });
+    else {
+      const write = dirs && mapValues(projectedFileName(im.fname, im.hdu), (n) => join(dirs.projected, n));
+      sources.push({ file: im.path, hdu: im.hdu, cntr: im.cntr, footprint: boxes.footprint, work: boxes.work, write });
+    }
   }
   if (sources.length === 0) {
     if (failed > 0) throw new MosaicError('E_RUN', `all ${failed} images failed to project`, { stage: 'build' });
@@ -97,10 +109,11 @@ export async function buildStreaming(pool: WorkerPool, template: Header, images:
   }
   logMemory('footprints');
   let match: PairMatch | undefined;
-  if (opts.background) match = await fitPairs(pool, template, grid, sources, images, opts, progress);
+  if (opts.background) match = await fitPairs(pool, template, grid, sources, images, opts, progress, dirs?.diffs);
   const planes = match ? new Map(match.corrections.map((c) => [c.id, c])) : undefined;
 
   if (match) logMemory('background');
+  const names = new Map(sources.map((src) => [src.cntr, src.write ? basename(src.write.value) : src.file]));
   const r = await streamCoadd(pool, template, sources, { value: opts.output, area: areaFileName(opts.output) }, {
     method: opts.method,
     combine: opts.combine,
@@ -110,6 +123,7 @@ export async function buildStreaming(pool: WorkerPool, template: Header, images:
     onFailure: (s, err) => opts.warn(`failed ${s.file}: ${err.toString()}`),
   });
   logMemory('coadd');
+  if (opts.workdir) await writeWorkTables(pool, opts.workdir, template, grid, sources, r.placements, match, planes);
   const corrections = match?.corrections
     .filter((c) => r.placements.has(c.id))
     .map((c) => ({ ...c, box: r.placements.get(c.id)! }));
@@ -126,6 +140,55 @@ export async function buildStreaming(pool: WorkerPool, template: Header, images:
   };
 }
 
+/** mProjExec's output name for an input: `hdu<N>_<basename>` with `.fits` appended unless it ends so. */
+export function projectedFileName(fname: string, hdu: number): { value: string; area: string } {
+  const base = `hdu${hdu}_${fname.split('/').pop()}`;
+  const stem = base.replace(/\.(fits?|FITS?)$/, '');
+  return { value: `${stem}.fits`, area: `${stem}_area.fits` };
+}
+
+function mapValues<T extends Record<string, string>>(o: T, f: (v: string) => string): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)])) as T;
+}
+
+/**
+ * The rest of the work folder once the projected images are there: pimages.tbl (mImgtbl over
+ * projected/), and with background matching diffs.tbl, fits.tbl and corrections.tbl (image ids
+ * translated to pimages.tbl's cntr, matched by file name, so Montage's mBgModel/mBgExec read
+ * them) and corrected/ (mBgExec's images).
+ */
+async function writeWorkTables(
+  pool: WorkerPool, workdir: string, template: Header, grid: MosaicGrid, sources: readonly StreamSource[],
+  placements: ReadonlyMap<number, PixelBox>, match: PairMatch | undefined, planes: Map<number, Correction> | undefined,
+): Promise<void> {
+  const pimages = (await imgtbl(join(workdir, 'projected'))).table;
+  await writeImageTable(join(workdir, 'pimages.tbl'), pimages);
+  if (!match || !planes) return;
+  const cntrOf = new Map<string, number>();
+  for (const row of pimages.rows) cntrOf.set(String(row.fname).split('/').pop()!, Number(row.cntr));
+  const written = sources.filter((src) => src.write && placements.has(src.cntr));
+  const nameOf = new Map(written.map((src) => [src.cntr, basename(src.write!.value)]));
+  const id = (imageId: number) => cntrOf.get(nameOf.get(imageId) ?? '') ?? imageId;
+  const pairs = match.pairs.map((p) => ({ cntr1: id(p.plus), cntr2: id(p.minus), plus: nameOf.get(p.plus) ?? '', minus: nameOf.get(p.minus) ?? '', diff: diffFileName(p.plus, p.minus) }));
+  await writeIpacTable(join(workdir, 'diffs.tbl'), diffsTable(pairs), 'build');
+  await writeIpacTable(join(workdir, 'fits.tbl'), fitsTable(match.fits, id), 'build');
+  await writeIpacTable(join(workdir, 'corrections.tbl'), correctionsTable(match.corrections, id), 'build');
+  // mBgExec's corrected images, for Montage tools (the coadd applied the planes itself).
+  const loads: LoadTaskInput[] = written.filter((src) => planes.has(src.cntr)).map((src) => {
+    const [value, area] = [src.write!.value, src.write!.area];
+    const name = basename(value);
+    return {
+      file: value,
+      image: { value, area, ...placements.get(src.cntr)! },
+      returnPixels: false,
+      correct: { plane: planes.get(src.cntr)!, grid, template: template.cards, write: { value: join(workdir, 'corrected', name), area: join(workdir, 'corrected', areaFileName(name)) } },
+    };
+  });
+  await mapOrdered(pool, 'load', loads, (_i, outcome) => {
+    if (!outcome.ok) throw outcome.error;
+  });
+}
+
 /** Mosaic grid facts from the template. */
 function gridOf(template: Header): MosaicGrid {
   return {
@@ -137,6 +200,9 @@ function gridOf(template: Header): MosaicGrid {
 }
 
 interface PairMatch {
+  /** The pairs with common pixels (Montage's diffs), fitted or not, in mOverlaps order. */
+  pairs: Array<{ plus: number; minus: number }>;
+  fits: PairFit[];
   corrections: Correction[];
   model: BackgroundModel;
   overlaps: number;
@@ -156,24 +222,19 @@ async function fitPairs(
   images: readonly StreamImage[],
   opts: StreamBuildOptions,
   progress: Progress,
+  diffDir: string | undefined,
 ): Promise<PairMatch> {
   const byCntr = [...sources].sort((a, b) => a.cntr - b.cntr);
   const name = new Map(images.map((im) => [im.cntr, im.fname]));
-  const candidates = overlappingPairs(byCntr.map((s) => ({ x0: s.footprint.x0, y0: s.footprint.y0, width: s.footprint.width, height: s.footprint.height })), grid);
-  const inputs: PairFitTaskInput[] = candidates.map(([k, l]) => {
-    const [p, m] = [byCntr[k], byCntr[l]];
-    return {
-      file: `${name.get(p.cntr)} − ${name.get(m.cntr)}`,
-      plus: { file: p.file, hdu: p.hdu, cntr: p.cntr },
-      minus: { file: m.file, hdu: m.hdu, cntr: m.cntr },
-      region: commonBox(p.footprint, m.footprint, grid),
-      template: template.cards,
-      grid,
-      method: opts.method,
-      levelOnly: opts.levelOnly,
-    };
-  });
+  const candidates = footprintPairs(byCntr.map((s) => s.footprint), grid);
+  const inputs = candidates.map(([k, l]) => pairFitInput(template, grid, byCntr[k], byCntr[l], {
+    name: (c) => name.get(c) ?? String(c),
+    method: opts.method,
+    levelOnly: opts.levelOnly,
+    diffDir,
+  }));
   const fits: PairFit[] = [];
+  const pairs: PairMatch['pairs'] = [];
   let overlaps = 0;
   let fitsFailed = 0;
   progress.start('diff+fit', inputs.length);
@@ -181,9 +242,11 @@ async function fitPairs(
     await mapOrdered(pool, 'pairFit', inputs, (i, outcome) => {
       progress.update(i + 1);
       const [k, l] = candidates[i];
+      const pair = { plus: byCntr[k].cntr, minus: byCntr[l].cntr };
       if (!outcome.ok) {
         overlaps++;
         fitsFailed++;
+        pairs.push(pair);
         opts.warn(`no plane fit for ${inputs[i].file}: ${outcome.error.message}`);
         return;
       }
@@ -192,21 +255,76 @@ async function fitPairs(
         if (r.status === 'nooverlap') return;
         overlaps++;
         fitsFailed++;
+        pairs.push(pair);
         opts.warn(`no plane fit for ${inputs[i].file}: ${r.message}`);
         return;
       }
       overlaps++;
-      fits.push({ ...r.fit, plus: byCntr[k].cntr, minus: byCntr[l].cntr });
+      pairs.push(pair);
+      fits.push({ ...r.fit, ...pair });
     });
   } finally {
     progress.finish();
   }
-  const { corrections, model } = bgModel(
-    byCntr.map((s) => s.cntr),
+  const { corrections, model } = solveCorrections(byCntr, fits, opts);
+  return { pairs, fits, corrections, model, overlaps, fitsFailed };
+}
+
+/**
+ * Index pairs [k, l] (k < l, in list order, as mOverlaps lists them) of footprints that share a
+ * pixel of mDiff's grid: build's candidate pairs.
+ */
+export function footprintPairs(footprints: readonly PixelBox[], grid: Pick<MosaicGrid, 'naxis1' | 'naxis2'>): Array<[number, number]> {
+  return overlappingPairs(footprints, grid);
+}
+
+/** An image as the pair fits see it. */
+export interface PairSide {
+  cntr: number;
+  file: string;
+  hdu?: number;
+  footprint: PixelBox;
+}
+
+/**
+ * The `pairFit` task of one pair: both images projected onto the box their footprints share on
+ * mDiff's grid, differenced and fitted (shared with `distributed/`, so both fit the same pixels).
+ */
+export function pairFitInput(
+  template: Header,
+  grid: MosaicGrid,
+  plus: PairSide,
+  minus: PairSide,
+  opts: { name: (cntr: number) => string; method?: ProjectMethod; levelOnly?: boolean; diffDir?: string },
+): PairFitTaskInput {
+  const diff = diffFileName(plus.cntr, minus.cntr);
+  return {
+    file: `${opts.name(plus.cntr)} − ${opts.name(minus.cntr)}`,
+    plus: { file: plus.file, hdu: plus.hdu, cntr: plus.cntr },
+    minus: { file: minus.file, hdu: minus.hdu, cntr: minus.cntr },
+    region: commonBox(plus.footprint, minus.footprint, grid),
+    template: template.cards,
+    grid,
+    method: opts.method,
+    levelOnly: opts.levelOnly,
+    write: opts.diffDir ? { value: join(opts.diffDir, diff), area: join(opts.diffDir, areaFileName(diff)) } : undefined,
+  };
+}
+
+/**
+ * mBgModel over the pair fits (plus/minus are cntrs) of `images` (in cntr order, with their
+ * footprints), as build solves it; shared with `distributed/`.
+ */
+export function solveCorrections(
+  images: ReadonlyArray<{ cntr: number; footprint: PixelBox }>,
+  fits: readonly PairFit[],
+  opts: { levelOnly?: boolean; slopePrior?: number; sweeps?: number },
+): { corrections: Correction[]; model: BackgroundModel } {
+  return bgModel(
+    images.map((im) => im.cntr),
     fits,
-    { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, sweeps: opts.sweeps, images: byCntr.map((s) => ({ naxis1: s.footprint.width, naxis2: s.footprint.height })) },
+    { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, sweeps: opts.sweeps, images: images.map((im) => ({ naxis1: im.footprint.width, naxis2: im.footprint.height })) },
   );
-  return { corrections, model, overlaps, fitsFailed };
 }
 
 /** The box two footprints share on mDiff's grid (columns 0 … naxis1 − 2, rows 0 … naxis2 − 2). */

@@ -23,9 +23,9 @@ import { createFitsWriter, writeRowsAt, type FitsRowRegion, type FitsWriter } fr
 import { Coadder, ensureScratch, mosaicBox, type AddOptions, type BackgroundPlane, type CoadderScratch, type CombineMethod } from '../stages/add.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 import { silentProgress, type Progress } from './progress.js';
-import { RowBuffers, readCachedRows, type CachedPlanes } from './cache.js';
+import { readCachedRows, type CachedPlanes } from './cache.js';
 
-/** A cached projected image (FITS pair or scratch planes) and its place on the mosaic grid. */
+/** A projected image (its FITS pair) and its place on the mosaic grid. */
 export interface CoaddSource extends CachedPlanes {
   /** Image-table row, handed to the `correction` hook as the image's `cntr`. */
   cntr?: number;
@@ -103,14 +103,11 @@ export interface BandedCoaddResult {
 export const BAND_PIXELS = 1 << 21;
 
 /** The rows of `img` inside the band of template rows `rows` (possibly none). */
-async function readBandRows(img: CoaddSource, rows: [number, number], into?: RowBuffers): Promise<ProjectedImage> {
+async function readBandRows(img: CoaddSource, rows: [number, number]): Promise<ProjectedImage> {
   const ya = Math.max(rows[0], img.y0);
   const n = Math.max(0, Math.min(rows[1], img.y0 + img.height) - ya);
-  return { ...(await readCachedRows(img, ya, n, into)), source: img.value, cntr: img.cntr };
+  return { ...(await readCachedRows(img, ya, n)), source: img.value, cntr: img.cntr };
 }
-
-/** Read buffers of this thread's bands, for the combines that fold each crop into sums before the next read (not median, which keeps them). */
-const bandRows = new RowBuffers();
 
 /**
  * Compute one band: read the rows of its images, accumulate them in order (planes
@@ -127,7 +124,7 @@ export async function coaddBand(job: BandJob): Promise<WrittenBand> {
   const plainSums = job.uncorrected ? new Coadder(template, { combine: job.combine, rows: job.rows, scratch: plainScratch }) : undefined;
   for (const [i, src] of job.images.entries()) {
     // `cntr` carries the index into `planes` here.
-    const img = { ...(await readBandRows(src, job.rows, job.combine === 'median' ? undefined : bandRows)), cntr: i };
+    const img = { ...(await readBandRows(src, job.rows)), cntr: i };
     sums.accumulate(img);
     plainSums?.accumulate(img);
   }

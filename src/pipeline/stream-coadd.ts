@@ -45,13 +45,15 @@ export interface StreamSource {
   footprint: PixelBox;
   /** The box `project` works in (sizes the shared slots). */
   work: PixelBox;
+  /** Also write the projection here (mProject's BITPIX −64 pair), e.g. into a work folder. */
+  write?: { value: string; area: string };
 }
 
 /** Options of {@link streamCoadd}. */
 export interface StreamCoaddOptions {
   method?: ProjectMethod;
-  /** `mean` (default) or `count`; the median needs every input at once and goes through the cache. */
-  combine?: Exclude<CombineMethod, 'median'>;
+  /** Default `mean`. The median keeps copies of the images' rows in the window until their bands are written. */
+  combine?: CombineMethod;
   /** The plane to subtract from image `cntr` (none when undefined). */
   plane?: (cntr: number) => BackgroundPlane | undefined;
   /** Also write the mosaic without the planes (value only) here. */
@@ -133,6 +135,7 @@ export async function streamCoadd(
     method: opts.method ?? 'exact',
     cntr: s.cntr,
     returnPixels: false,
+    write: s.write,
     into: slots[i % slots.length],
   }));
   const result: StreamCoaddResult = { ...box, header, used: 0, failed: 0, nooverlap: 0, placements: new Map() };
@@ -207,7 +210,7 @@ class BandWindow {
     private readonly template: Header,
     private readonly box: PixelBox,
     private readonly bandRows: number,
-    private readonly combine: Exclude<CombineMethod, 'median'>,
+    private readonly combine: CombineMethod,
     header: Header,
     output: { value: string; area: string },
     uncorrected: string | undefined,
@@ -261,19 +264,15 @@ class BandWindow {
       // project's crops lie inside their footprints, which the window follows.
       throw new MosaicError('E_INTERNAL', `projected rows ${crop.y0}..${crop.y0 + crop.height - 1} fall outside the image's footprint`, { stage: 'build', file });
     }
+    // The median keeps its inputs until the band is finished: copies, since the crop's slot
+    // is reused for a later image.
+    const rows = (a: Float64Array, y0: number, y1: number) => a.subarray((y0 - crop.y0) * crop.width, (y1 - crop.y0) * crop.width);
+    const take = this.combine === 'median' ? (a: Float64Array, y0: number, y1: number) => rows(a, y0, y1).slice() : rows;
     for (let b = first; b <= last && crop.height > 0; b++) {
       const [ya, yb] = this.rowsOf(b);
       const y0 = Math.max(ya, crop.y0);
       const y1 = Math.min(yb, crop.y0 + crop.height);
-      const part = {
-        x0: crop.x0,
-        y0,
-        width: crop.width,
-        height: y1 - y0,
-        value: crop.value.subarray((y0 - crop.y0) * crop.width, (y1 - crop.y0) * crop.width),
-        area: crop.area.subarray((y0 - crop.y0) * crop.width, (y1 - crop.y0) * crop.width),
-        cntr: crop.cntr,
-      };
+      const part = { x0: crop.x0, y0, width: crop.width, height: y1 - y0, value: take(crop.value, y0, y1), area: take(crop.area, y0, y1), cntr: crop.cntr };
       const band = this.band(b);
       band.sums.accumulate(part);
       band.plain?.accumulate(part);

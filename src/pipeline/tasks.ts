@@ -12,7 +12,7 @@ import type { ProjectMethod } from '../stages/project.js';
 import type { PlaneFit } from '../stages/fit-plane.js';
 import { projectedHeader, type ProjectedImage } from '../stages/types.js';
 import type { BandJob, WrittenBand } from './coadd-bands.js';
-import { RowBuffers, readCachedRows, type CachedPlanes, type SharedPlanes } from './cache.js';
+import { RowBuffers, readCachedRows, type CachedPlanes } from './cache.js';
 
 /** Input of the `project` task: one file onto the template. */
 export interface ProjectTaskInput {
@@ -27,15 +27,6 @@ export interface ProjectTaskInput {
   cntr?: number;
   /** Write `<value>` and `<area>` FITS files (BITPIX −64, Montage's mProject output). */
   write?: { value: string; area: string };
-  /** Flush written files to disk (default true); the build's private scratch cache skips it. */
-  durable?: boolean;
-  /** Write raw scratch planes (fits/scratch.ts) instead of FITS: the build's private cache. */
-  scratch?: boolean;
-  /**
-   * Keep the projection in shared memory instead of writing it (the build's in-memory cache):
-   * returned as `shared`, which every thread reads without a copy.
-   */
-  share?: boolean;
   /** Send the pixels back (false for projexec, which only writes files). Default true. */
   returnPixels?: boolean;
   /**
@@ -57,8 +48,6 @@ export type ProjectTaskOutput =
       file: string;
       value?: Float64Array;
       area?: Float64Array;
-      /** With `share`: the projection in SharedArrayBuffers. */
-      shared?: SharedPlanes;
       /** With `into`: whether the projection is there (false: it did not fit, and is in `value`/`area`). */
       inInto?: boolean;
       /** Seconds spent (read + project + write). */
@@ -77,24 +66,8 @@ export interface MosaicGrid {
   naxis2: number;
 }
 
-/**
- * Input of the `diffFit` task: mDiff + mFitplane for one overlapping pair, in memory. Only
- * the rows the two images share are read from the cache.
- */
-export interface DiffFitTaskInput {
-  /** `plus − minus` file names, for messages. */
-  file: string;
-  plus: CachedImage;
-  minus: CachedImage;
-  grid: MosaicGrid;
-  /** Fit levels only (mFitplane -l). Default false. */
-  levelOnly?: boolean;
-  /** Also write the difference image and its area (mDiff's output) here, on this template. */
-  write?: { value: string; area: string; template: Card[] };
-}
-
-/** Output of the `diffFit` task: the fit, or why the pair gave none. */
-export type DiffFitTaskOutput =
+/** Output of the `pairFit` task: the fit, or why the pair gave none. */
+export type PairFitTaskOutput =
   | { status: 'ok'; fit: PlaneFit }
   /** `nooverlap`: no pixel is covered by both; `failed`: too few pixels for a plane. */
   | { status: 'nooverlap' | 'failed'; message: string };
@@ -115,6 +88,8 @@ export interface PairFitTaskInput {
   method?: ProjectMethod;
   /** Fit levels only (mFitplane -l). Default false. */
   levelOnly?: boolean;
+  /** Also write the difference image and its area (mDiff's output) here. */
+  write?: { value: string; area: string };
 }
 
 /** Input of the `load` task: read a cached projected image back (pass 2 of build). */
@@ -155,8 +130,7 @@ interface TaskMap {
   project: { input: ProjectTaskInput; output: ProjectTaskOutput };
   warmUp: { input: Record<string, never>; output: null };
   ping: { input: PingTaskInput; output: PingTaskOutput };
-  diffFit: { input: DiffFitTaskInput; output: DiffFitTaskOutput };
-  pairFit: { input: PairFitTaskInput; output: DiffFitTaskOutput };
+  pairFit: { input: PairFitTaskInput; output: PairFitTaskOutput };
   load: { input: LoadTaskInput; output: LoadTaskOutput };
   coaddBand: { input: CoaddBandTaskInput; output: CoaddBandTaskOutput };
 }
@@ -194,18 +168,12 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
       return { output: { status: 'nooverlap', file: input.file, cntr: input.cntr, message: err.message }, transfer: [] };
     throw err;
   }
-  if (input.write && input.scratch) {
-    const { writeScratchPlane } = await import('../fits/scratch.js');
-    writeScratchPlane(input.write.value, p.value as Float64Array);
-    writeScratchPlane(input.write.area, p.area as Float64Array);
-  } else if (input.write) {
+  if (input.write) {
     const header = projectedHeader(template, p);
     const shape = [p.width, p.height];
-    const durable = input.durable ?? true;
-    await writeFits(input.write.value, { header, data: p.value, shape }, { bitpix: -64, durable });
-    await writeFits(input.write.area, { header, data: p.area, shape }, { bitpix: -64, durable });
+    await writeFits(input.write.value, { header, data: p.value, shape }, { bitpix: -64 });
+    await writeFits(input.write.area, { header, data: p.area, shape }, { bitpix: -64 });
   }
-  const shared = input.share ? { value: sharedCopy(p.value), area: sharedCopy(p.area) } : undefined;
   // A projection bigger than the `into` arrays (not expected: they are sized from the
   // footprints) comes back as pixels instead.
   const inInto = input.into ? p.value.buffer === input.into.value.buffer : undefined;
@@ -214,49 +182,9 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
   const value = back ? (input.into ? Float64Array.from(p.value) : (p.value as Float64Array)) : undefined;
   const area = back ? (input.into ? Float64Array.from(p.area) : (p.area as Float64Array)) : undefined;
   return {
-    output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, shared, inInto, seconds: (performance.now() - t0) / 1000 },
+    output: { status: 'ok', x0: p.x0, y0: p.y0, width: p.width, height: p.height, cntr: input.cntr, file: input.file, value, area, inInto, seconds: (performance.now() - t0) / 1000 },
     transfer: back ? [value!.buffer as ArrayBuffer, area!.buffer as ArrayBuffer] : [],
   };
-}
-
-/** A copy of `a` in a SharedArrayBuffer (posted between threads by reference, not copied). */
-function sharedCopy(a: PixelArray): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(a.length * 8));
-  out.set(a);
-  return out;
-}
-
-/** Read buffers of this thread's pairs (the difference is computed before the next read). */
-const pairRows = [new RowBuffers(), new RowBuffers()];
-
-async function diffFitTask(input: DiffFitTaskInput): Promise<TaskResult<'diffFit'>> {
-  const [{ diffImages }, { fitDiffPlane }] = await Promise.all([import('../stages/diff.js'), import('../stages/fit-plane.js')]);
-  const { plus, minus, grid } = input;
-  // mDiff drops the grid's last row and column (see DiffOptions.mosaicSize).
-  const ya = Math.max(plus.y0, minus.y0, 0);
-  const yb = Math.min(plus.y0 + plus.height, minus.y0 + minus.height, grid.naxis2 - 1);
-  if (yb <= ya) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
-  const [p, m] = await Promise.all([readCachedRows(plus, ya, yb - ya, pairRows[0]), readCachedRows(minus, ya, yb - ya, pairRows[1])]);
-  let diff;
-  try {
-    diff = diffImages(p, m, { mosaicSize: { naxis1: grid.naxis1, naxis2: grid.naxis2 } });
-  } catch (err) {
-    if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
-    throw err;
-  }
-  if (input.write) {
-    const { writeFits } = await import('../fits/write.js');
-    const header = projectedHeader(new Header(input.write.template), diff);
-    const shape = [diff.width, diff.height];
-    await writeFits(input.write.value, { header, data: diff.value, shape }, { bitpix: -64 });
-    await writeFits(input.write.area, { header, data: diff.area, shape }, { bitpix: -64 });
-  }
-  try {
-    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly }) }, transfer: [] };
-  } catch (err) {
-    if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'failed', message: err.message }, transfer: [] };
-    throw err;
-  }
 }
 
 /**
@@ -309,6 +237,13 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
     throw err;
+  }
+  if (input.write) {
+    const { writeFits } = await import('../fits/write.js');
+    const header = projectedHeader(template, diff);
+    const shape = [diff.width, diff.height];
+    await writeFits(input.write.value, { header, data: diff.value, shape }, { bitpix: -64 });
+    await writeFits(input.write.area, { header, data: diff.area, shape }, { bitpix: -64 });
   }
   try {
     return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly }) }, transfer: [] };
@@ -374,8 +309,6 @@ export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promi
       // Load what the projections need (the first task would otherwise wait for it).
       return Promise.all([import('../fits/read.js'), import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js')])
         .then(() => ({ output: null, transfer: [] }) as TaskResult<T>);
-    case 'diffFit':
-      return diffFitTask(input as DiffFitTaskInput) as Promise<TaskResult<T>>;
     case 'pairFit':
       return pairFitTask(input as PairFitTaskInput) as Promise<TaskResult<T>>;
     case 'load':
