@@ -64,7 +64,7 @@
  * solve is done in centred, scaled coordinates for conditioning.
  */
 import { MosaicError } from '../errors.js';
-import { choleskySolve, conjugateGradient, invertSmall } from './linear-solve.js';
+import { choleskyFactor, choleskySolveFactored, conjugateGradient, invertSmall } from './linear-solve.js';
 import type { PointMoments } from './plane-fit.js';
 
 /** A plane a·x + b·y + c. */
@@ -278,10 +278,11 @@ export function solveBackgroundModel(nImages: number, pairs: readonly PairConstr
     if (!(sweeps >= 0)) throw new MosaicError('E_ARGUMENT', `Expected a number >= 0 for sweeps but received ${sweeps}`, { stage: 'bgmodel' });
     // μ per pass: m passes of (1 + λ/μ)⁻¹ ≈ exp(−mλ/μ) = exp(−λ·sweeps/2), Montage's (1 − λ/2)^sweeps.
     const mu = sweeps > 0 ? (2 * DAMPING_PASSES) / sweeps : 1e12;
-    let full = solveNormalEquations(nImages, systems, 3, method, prior, Number.isFinite(sweeps) ? { mu, target: planesFromLevels(levels) } : undefined);
+    const factor = {};
+    let full = solveNormalEquations(nImages, systems, 3, method, prior, Number.isFinite(sweeps) ? { mu, target: planesFromLevels(levels) } : undefined, factor);
     iterations += full.iterations;
     for (let pass = 1; Number.isFinite(sweeps) && pass < DAMPING_PASSES; pass++) {
-      full = solveNormalEquations(nImages, systems, 3, method, prior, { mu, target: full.x });
+      full = solveNormalEquations(nImages, systems, 3, method, prior, { mu, target: full.x }, factor);
       iterations += full.iterations;
     }
     x = full.x;
@@ -363,6 +364,7 @@ function solveNormalEquations(
   method: 'dense' | 'cg',
   prior: { rho: number; group: readonly number[]; nGroups: number } = { rho: 0, group: [], nGroups: 0 },
   damp?: { mu: number; target: Float64Array },
+  factor?: { L?: Float64Array },
 ): { x: Float64Array; diag: Float64Array; iterations: number } {
   const N = nImages * k;
   const rhs = new Float64Array(N);
@@ -440,11 +442,12 @@ function solveNormalEquations(
           for (let j = 0; j < 2; j++) A[(i * k + j) * N + l * k + j] += g;
         }
     for (let i = 0; i < N; i++) A[i * N + i] += ridge[i];
-    solveRidged = (b) => {
-      const sol = choleskySolve(A, b, N);
-      if (!sol) throw new MosaicError('E_INTERNAL', 'background model matrix is not positive definite', { stage: 'bgmodel' });
-      return sol;
-    };
+    // One factorisation for the solve and its refinement steps (and, through `factor`, for
+    // every damping pass: their matrix is the same).
+    const L = factor?.L ?? choleskyFactor(A, N);
+    if (factor) factor.L = L;
+    if (!L) throw new MosaicError('E_INTERNAL', 'background model matrix is not positive definite', { stage: 'bgmodel' });
+    solveRidged = (b) => choleskySolveFactored(L, b, N);
   } else {
     const apply = (v: Float64Array, out: Float64Array) => {
       applyA0(v, out);

@@ -5,8 +5,8 @@
  * positive-definite systems; callers add a tiny ridge to make semi-definite ones definite.
  */
 
-/** Solve A·x = b for a dense SPD matrix (row-major, n×n). Returns undefined when A is not positive definite. */
-export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
+/** The Cholesky factor L (row-major, lower triangle) of a dense SPD matrix, or undefined when it is not positive definite. */
+export function choleskyFactor(A: Float64Array, n: number): Float64Array | undefined {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
@@ -20,6 +20,11 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
       L[i * n + j] = s / ljj;
     }
   }
+  return L;
+}
+
+/** Solve L·Lᵀ·x = b with a factor from {@link choleskyFactor} (one factorisation serves many right-hand sides). */
+export function choleskySolveFactored(L: Float64Array, b: Float64Array, n: number): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];

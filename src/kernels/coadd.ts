@@ -4,11 +4,13 @@
  * Reference: Montage mAdd (Berriman et al. 2004), area-weighted mean.
  */
 import type { SampleArray } from './reproject-exact.js';
+import type { CoaddPlane } from './index.js';
 
 /** Add one tile into the sums (arguments trusted; see `coaddAccumulate` in ./index.ts). */
 export function coaddAccumulateTs(
   sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
   tileValue: SampleArray, tileWeight: SampleArray, tileWidth: number, tileHeight: number, x0: number, y0: number,
+  plane?: CoaddPlane,
 ): void {
   const mosaicHeight = sumVW.length / mosaicWidth;
   const iLo = Math.max(-x0, 0);
@@ -19,8 +21,9 @@ export function coaddAccumulateTs(
   for (let j = jLo; j < jHi; j++) {
     const trow = j * tileWidth;
     const mrow = (y0 + j) * mosaicWidth + x0;
+    const by = plane ? plane.b * (plane.originY + j - plane.crpix2) + plane.c : 0;
     for (let i = iLo; i < iHi; i++) {
-      const v = tileValue[trow + i];
+      const v = plane ? tileValue[trow + i] - (plane.a * (plane.originX + i - plane.crpix1) + by) : tileValue[trow + i];
       const wt = tileWeight[trow + i];
       if (v - v === 0 && wt - wt === 0 && wt > 0) {
         const m = mrow + i;

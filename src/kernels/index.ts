@@ -210,6 +210,23 @@ export interface CoaddAccumulateOptions {
   x0: number;
   /** Mosaic row of tile row 0 (0-based; may be negative). */
   y0: number;
+  /**
+   * Subtract this background plane from every value first: at tile pixel (i, j),
+   * a·(originX + i − crpix1) + (b·(originY + j − crpix2) + c), the origins being the tile's
+   * first pixel on the template grid (the sums may hold only a band of it).
+   */
+  plane?: CoaddPlane;
+}
+
+/** A plane {@link coaddAccumulate} subtracts (mBgExec's correction, in template pixel indices). */
+export interface CoaddPlane {
+  a: number;
+  b: number;
+  c: number;
+  crpix1: number;
+  crpix2: number;
+  originX: number;
+  originY: number;
 }
 
 function coaddArgs(o: CoaddAccumulateOptions): void {
@@ -242,14 +259,22 @@ function coaddArgs(o: CoaddAccumulateOptions): void {
  */
 export function coaddAccumulate(o: CoaddAccumulateOptions): void {
   coaddArgs(o);
-  if (native) native.coaddAccumulate(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0);
-  else coaddAccumulateTs(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0);
+  const p = o.plane;
+  if (p) {
+    for (const k of ['a', 'b', 'c', 'crpix1', 'crpix2'] as const) expectNumber(p[k], `plane.${k}`);
+    expectInt(p.originX, 'plane.originX');
+    expectInt(p.originY, 'plane.originY');
+  }
+  if (native) {
+    const plane = p ? Float64Array.of(p.a, p.b, p.c, p.crpix1, p.crpix2, p.originX, p.originY) : null;
+    native.coaddAccumulate(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0, plane);
+  } else coaddAccumulateTs(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0, p);
 }
 
 /** {@link coaddAccumulate} off the JS thread (native). */
 export async function coaddAccumulateAsync(o: CoaddAccumulateOptions): Promise<void> {
   coaddArgs(o);
-  if (!native) return coaddAccumulate(o);
+  if (!native || o.plane) return coaddAccumulate(o);
   await native.coaddAccumulateAsync(o.sumVW, o.sumW, o.count, o.mosaicWidth, o.tileValue, o.tileWeight, o.tileWidth, o.tileHeight, o.x0, o.y0);
 }
 

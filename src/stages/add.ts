@@ -133,9 +133,6 @@ export function ensureScratch(scratch: CoadderScratch | undefined, n: number): C
   return { sumVA: new Float64Array(n), sumA: new Float64Array(n), count: new Uint32Array(n) };
 }
 
-/** Scratch for the plane-subtracted copy of an image in {@link Coadder.accumulate}. */
-let correctedScratch = new Float64Array(0);
-
 /**
  * Incremental coadd on the template grid (or a band of its rows). Feed images in a fixed
  * order for reproducible sums; `finish` returns the band's value and area.
@@ -193,31 +190,20 @@ export class Coadder {
     }
     const { sumVA, sumA, width: W } = this;
     if (img.width === 0 || img.height === 0) return; // an empty crop (outside this band) adds nothing
-    let value = img.value;
-    if (plane) {
-      // The plane is subtracted here (same expression as mBackground), the sums in the kernel;
-      // into one buffer reused for every image (the kernel does not keep it).
-      if (correctedScratch.length < value.length) correctedScratch = new Float64Array(value.length);
-      const corrected = correctedScratch.subarray(0, value.length);
-      for (let y = 0; y < img.height; y++) {
-        const by = plane.b * (img.y0 + y - this.crpix2) + plane.c;
-        const row = y * img.width;
-        for (let x = 0; x < img.width; x++) corrected[row + x] = value[row + x] - (plane.a * (img.x0 + x - this.crpix1) + by);
-      }
-      value = corrected;
-    }
     const count = this.count ?? (this.scratchCount ??= new Uint32Array(sumA.length));
+    // The plane is subtracted in the kernel (same expression as mBackground, in template pixels).
     coaddAccumulate({
       sumVW: sumVA,
       sumW: sumA,
       count,
       mosaicWidth: W,
-      tileValue: value,
+      tileValue: img.value,
       tileWeight: img.area,
       tileWidth: img.width,
       tileHeight: img.height,
       x0: img.x0,
       y0: img.y0 - this.rowStart,
+      plane: plane ? { ...plane, crpix1: this.crpix1, crpix2: this.crpix2, originX: img.x0, originY: img.y0 } : undefined,
     });
   }
 

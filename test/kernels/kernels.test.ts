@@ -119,6 +119,28 @@ describe.skipIf(!native)('native == TypeScript', () => {
     }
   });
 
+  it('coadd accumulate with a plane subtracts it exactly as a corrected copy would (native and TS bit-identical)', () => {
+    const W = 40;
+    const make = () => ({ svw: new Float64Array(W * 30), sw: new Float64Array(W * 30), n: new Uint32Array(W * 30) });
+    const [a, b, c] = [make(), make(), make()];
+    for (const [k, [x0, y0]] of [[-5, -3], [20, 10], [30, 25]].entries()) {
+      const v = Float64Array.from(image(17 * 13, 60 + k, 0.1)).map((q, i) => (i % 11 === 0 ? NaN : q));
+      const w = Float64Array.from(image(17 * 13, 70 + k)).map((q) => q / 10);
+      // The sums are a band starting at template row 4; the plane is evaluated in template pixels.
+      const plane = { a: 0.013 * (k + 1), b: -0.007, c: 3.5 - k, crpix1: 21.5, crpix2: -3.25, originX: x0, originY: y0 + 4 };
+      coaddAccumulate({ sumVW: a.svw, sumW: a.sw, count: a.n, mosaicWidth: W, tileValue: v, tileWeight: w, tileWidth: 17, tileHeight: 13, x0, y0, plane });
+      coaddAccumulateTs(b.svw, b.sw, b.n, W, v, w, 17, 13, x0, y0, plane);
+      const corrected = v.map((q, t) => {
+        const [i, j] = [t % 17, Math.floor(t / 17)];
+        return q - (plane.a * (plane.originX + i - plane.crpix1) + (plane.b * (plane.originY + j - plane.crpix2) + plane.c));
+      });
+      coaddAccumulateTs(c.svw, c.sw, c.n, W, corrected, w, 17, 13, x0, y0);
+    }
+    expect(sameBits(a.svw, b.svw) && sameBits(a.sw, b.sw)).toBe(true);
+    expect(sameBits(b.svw, c.svw) && sameBits(b.sw, c.sw)).toBe(true);
+    expect(a.svw.some((q) => q !== 0)).toBe(true);
+  });
+
   it('imageStats sum is bit-identical to the compensated TypeScript loop', async () => {
     const big = image(200_001, 50, 0.01).map((v, i) => (i % 7 === 0 ? v * 1e12 : v));
     for (const data of [big, Float32Array.from(big)]) {

@@ -7,13 +7,29 @@
 use crate::error::{check_len, KernelError};
 use crate::sample::{Counter, Sample};
 
+/// A background plane subtracted from a tile as it is added (mBgExec inside the coadd): at tile
+/// pixel `(i, j)` the value is `v − (a·(X − crpix1) + (b·(Y − crpix2) + c))` with
+/// `X = origin_x + i`, `Y = origin_y + j` its 0-based indices on the template grid (the
+/// sums may hold just a band of it: `origin_y` need not equal `y0`).
+#[derive(Clone, Copy, Debug)]
+pub struct PlaneCorrection {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+    pub crpix1: f64,
+    pub crpix2: f64,
+    pub origin_x: i64,
+    pub origin_y: i64,
+}
+
 /// Adds one tile into the running sums.
 ///
 /// * `sum_vw`, `sum_w`, `count`: mosaic-sized accumulators (`mosaic_w` wide, same length).
 /// * `tile_value`, `tile_weight`: `tile_w * tile_h`, row-major; tile pixel `(i, j)` lands on
 ///   mosaic pixel `(x0 + i, y0 + j)`; `x0`, `y0` may be negative, parts outside are dropped.
 /// * Only pixels with a finite value and a finite weight > 0 contribute; `count` is
-///   incremented once per contribution.
+///   incremented once per contribution. With `plane`, the plane is subtracted from each value
+///   first (the TypeScript `Coadder`'s arithmetic, operation for operation).
 ///
 /// Errors: [`KernelError::Length`] / [`KernelError::Argument`] for inconsistent shapes.
 #[allow(clippy::too_many_arguments)]
@@ -28,6 +44,7 @@ pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
     tile_h: usize,
     x0: i64,
     y0: i64,
+    plane: Option<&PlaneCorrection>,
 ) -> Result<(), KernelError> {
     if mosaic_w == 0 || sum_vw.len() % mosaic_w != 0 {
         return Err(KernelError::Argument { name: "mosaicWidth", reason: "must divide the accumulator length" });
@@ -46,9 +63,13 @@ pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
     for j in j_lo..j_hi {
         let trow = (j as usize) * tile_w;
         let mrow = ((y0 + j) * mw + x0) as usize;
+        let by = plane.map_or(0.0, |p| p.b * ((p.origin_y + j) as f64 - p.crpix2) + p.c);
         for i in i_lo..i_hi {
             let t = trow + i as usize;
-            let v = tile_value[t].to_f64();
+            let mut v = tile_value[t].to_f64();
+            if let Some(p) = plane {
+                v -= p.a * ((p.origin_x + i) as f64 - p.crpix1) + by;
+            }
             let wt = tile_weight[t].to_f64();
             if v.is_finite() && wt.is_finite() && wt > 0.0 {
                 let m = mrow + i as usize;
@@ -81,10 +102,10 @@ mod tests {
         let mut sw = vec![0.0; 6];
         let mut n = vec![0u32; 6];
         // 3x2 mosaic; 2x2 tile at (-1, 1): only its right column lands, on (0, 1).
-        coadd_accumulate(&mut svw, &mut sw, &mut n, 3, &[1.0f32, 2.0, 3.0, 4.0], &[1.0f64; 4], 2, 2, -1, 1).unwrap();
+        coadd_accumulate(&mut svw, &mut sw, &mut n, 3, &[1.0f32, 2.0, 3.0, 4.0], &[1.0f64; 4], 2, 2, -1, 1, None).unwrap();
         assert_eq!(sw, vec![0.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
         assert_eq!(svw[3], 2.0);
-        coadd_accumulate(&mut svw, &mut sw, &mut n, 3, &[4.0f64, f64::NAN], &[3.0f32, 1.0], 2, 1, 0, 1).unwrap();
+        coadd_accumulate(&mut svw, &mut sw, &mut n, 3, &[4.0f64, f64::NAN], &[3.0f32, 1.0], 2, 1, 0, 1, None).unwrap();
         assert_eq!(n, vec![0, 0, 0, 2, 0, 0]);
         let mut out = vec![0.0; 6];
         coadd_finish(&svw, &sw, &mut out, 0.0).unwrap();

@@ -158,6 +158,18 @@ pub unsafe fn coadd_accumulate(env: napi_env, a: &[napi_value]) -> JsResult<Prep
     tw.expect_len("tileWeight", tile_w * tile_h, &t_expr)?;
     let x0 = arg_int(env, a[8], "x0")?;
     let y0 = arg_int(env, a[9], "y0")?;
+    // Optional plane: [a, b, c, crpix1, crpix2, originX, originY].
+    let plane = if a.len() > 10 && !is_undefined(env, a[10]) && type_of(env, a[10]) != NAPI_NULL {
+        let p = arg_typed(env, a[10], "plane", F64)?;
+        p.expect_len("plane", 7, "")?;
+        let v = p.raw::<f64>().slice();
+        if v[5].fract() != 0.0 || v[6].fract() != 0.0 {
+            return Err(JsError::Range("Expected integer plane origins (plane[5], plane[6])".into()));
+        }
+        Some(mosaic_core::coadd::PlaneCorrection { a: v[0], b: v[1], c: v[2], crpix1: v[3], crpix2: v[4], origin_x: v[5] as i64, origin_y: v[6] as i64 })
+    } else {
+        None
+    };
     let all = [("sumVW", &svw), ("sumW", &sw), ("count", &count), ("tileValue", &tv), ("tileWeight", &tw)];
     check_disjoint(&[("sumVW", &svw), ("sumW", &sw), ("count", &count)], &all)?;
 
@@ -168,10 +180,10 @@ pub unsafe fn coadd_accumulate(env: napi_env, a: &[napi_value]) -> JsResult<Prep
         let (svw, sw) = unsafe { (rvw.slice_mut(), rw.slice_mut()) };
         with_samples!(vals, |v| with_samples!(wts, |w| if count_is_u32 {
             let n = unsafe { count_u32.slice_mut() };
-            mosaic_core::coadd_accumulate(svw, sw, n, mosaic_w, v, w, tile_w, tile_h, x0, y0)
+            mosaic_core::coadd_accumulate(svw, sw, n, mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref())
         } else {
             let n = unsafe { count_f32.slice_mut() };
-            mosaic_core::coadd_accumulate(svw, sw, n, mosaic_w, v, w, tile_w, tile_h, x0, y0)
+            mosaic_core::coadd_accumulate(svw, sw, n, mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref())
         }))
         .map(|_| Outcome::Undefined)
         .map_err(core_err)
