@@ -8,7 +8,7 @@ import type { CoaddPlane } from './index.js';
 
 /** Add one tile into the sums (arguments trusted; see `coaddAccumulate` in ./index.ts). */
 export function coaddAccumulateTs(
-  sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
+  sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array | null, mosaicWidth: number,
   tileValue: SampleArray, tileWeight: SampleArray, tileWidth: number, tileHeight: number, x0: number, y0: number,
   plane?: CoaddPlane,
 ): void {
@@ -29,7 +29,7 @@ export function coaddAccumulateTs(
         const m = mrow + i;
         sumVW[m] += v * wt;
         sumW[m] += wt;
-        if (!saturate || count[m] < 0xffffffff) count[m] += 1;
+        if (count && (!saturate || count[m] < 0xffffffff)) count[m] += 1;
       }
     }
   }

@@ -197,8 +197,8 @@ export interface CoaddAccumulateOptions {
   sumVW: Float64Array;
   /** Running Σ weight, same length (updated in place). */
   sumW: Float64Array;
-  /** Contributions per pixel, same length (updated in place). */
-  count: Uint32Array | Float32Array;
+  /** Contributions per pixel, same length (updated in place); null when not wanted (the mean). */
+  count: Uint32Array | Float32Array | null;
   mosaicWidth: number;
   /** Tile values, `tileWidth*tileHeight`. */
   tileValue: SampleArray;
@@ -232,14 +232,14 @@ export interface CoaddPlane {
 function coaddArgs(o: CoaddAccumulateOptions): void {
   expectTyped(o.sumVW, 'sumVW', ['Float64Array']);
   expectTyped(o.sumW, 'sumW', ['Float64Array']);
-  expectTyped(o.count, 'count', ['Uint32Array', 'Float32Array']);
+  if (o.count !== null) expectTyped(o.count, 'count', ['Uint32Array', 'Float32Array']);
   const mw = expectSize(o.mosaicWidth, 'mosaicWidth', 1);
   if (o.sumVW.length % mw !== 0) {
     throw new RangeError(`Expected Float64Array of length mosaicWidth*mosaicHeight for sumVW but received Float64Array of length ${o.sumVW.length} (mosaicWidth ${mw})`);
   }
   const m = `${mw}*${o.sumVW.length / mw}`;
   expectLength(o.sumW, 'sumW', o.sumVW.length, m);
-  expectLength(o.count, 'count', o.sumVW.length, m);
+  if (o.count !== null) expectLength(o.count, 'count', o.sumVW.length, m);
   expectTyped(o.tileValue, 'tileValue', ['Float32Array', 'Float64Array']);
   expectTyped(o.tileWeight, 'tileWeight', ['Float32Array', 'Float64Array']);
   const tw = expectSize(o.tileWidth, 'tileWidth', 1);
@@ -248,13 +248,15 @@ function coaddArgs(o: CoaddAccumulateOptions): void {
   expectLength(o.tileWeight, 'tileWeight', tw * th, `${tw}*${th}`);
   expectInt(o.x0, 'x0');
   expectInt(o.y0, 'y0');
-  const all = { sumVW: o.sumVW, sumW: o.sumW, count: o.count, tileValue: o.tileValue, tileWeight: o.tileWeight };
-  expectDisjoint({ sumVW: o.sumVW, sumW: o.sumW, count: o.count }, all);
+  const counts: Record<string, ArrayBufferView> = o.count ? { count: o.count } : {};
+  const all = { sumVW: o.sumVW, sumW: o.sumW, ...counts, tileValue: o.tileValue, tileWeight: o.tileWeight };
+  expectDisjoint({ sumVW: o.sumVW, sumW: o.sumW, ...counts }, all);
 }
 
 /**
  * Add a tile into the mean-coadd sums (mAdd `mean`): for every tile pixel with a finite
- * value and a finite weight > 0 that lands in the mosaic, sumVW += v·w, sumW += w, count += 1.
+ * value and a finite weight > 0 that lands in the mosaic, sumVW += v·w, sumW += w, count += 1
+ * (when counting).
  * @throws TypeError / RangeError for bad arguments.
  */
 export function coaddAccumulate(o: CoaddAccumulateOptions): void {

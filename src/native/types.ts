@@ -39,12 +39,12 @@ export interface NativeBinding {
   resampleAsync(src: Samples, srcWidth: number, srcHeight: number, x: Float64Array, y: Float64Array, method: string, out: Float64Array): Promise<void>;
   /** `plane`: [a, b, c, crpix1, crpix2, originX, originY] subtracted first (newer builds; older ones ignore it). */
   coaddAccumulate(
-    sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
+    sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array | null, mosaicWidth: number,
     tileValue: Samples, tileWeight: Samples, tileWidth: number, tileHeight: number, x0: number, y0: number,
     plane?: Float64Array | null,
   ): void;
   coaddAccumulateAsync(
-    sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array, mosaicWidth: number,
+    sumVW: Float64Array, sumW: Float64Array, count: Uint32Array | Float32Array | null, mosaicWidth: number,
     tileValue: Samples, tileWeight: Samples, tileWidth: number, tileHeight: number, x0: number, y0: number,
   ): Promise<void>;
   coaddFinish(sumVW: Float64Array, sumW: Float64Array, out: Float64Array, threshold: number): void;

@@ -262,7 +262,7 @@ async function fitPairs(
       overlaps++;
       pairs.push(pair);
       fits.push({ ...r.fit, ...pair });
-    });
+    }, PAIRS_IN_FLIGHT);
   } finally {
     progress.finish();
   }
@@ -326,6 +326,12 @@ export function solveCorrections(
     { levelOnly: opts.levelOnly, slopePrior: opts.slopePrior, sweeps: opts.sweeps, images: images.map((im) => ({ naxis1: im.footprint.width, naxis2: im.footprint.height })) },
   );
 }
+
+/**
+ * Pair fits in flight: many, since their results are small and in-order delivery would
+ * otherwise stall a thread behind one slow pair.
+ */
+const PAIRS_IN_FLIGHT = 32;
 
 /** The box two footprints share on mDiff's grid (columns 0 … naxis1 − 2, rows 0 … naxis2 − 2). */
 function commonBox(a: PixelBox, b: PixelBox, grid: Pick<MosaicGrid, 'naxis1' | 'naxis2'>): PixelBox {

@@ -145,8 +145,6 @@ export class Coadder {
   private readonly sumVA: Float64Array;
   private readonly sumA: Float64Array;
   private readonly count: Uint32Array | null;
-  /** Scratch counts for mean (the accumulate kernel always counts). */
-  private scratchCount?: Uint32Array;
   private readonly kept: Array<{ img: ProjectedImage; plane?: BackgroundPlane }> = [];
   private readonly crpix1: number;
   private readonly crpix2: number;
@@ -171,8 +169,8 @@ export class Coadder {
     if (scratch) {
       this.sumVA = scratch.sumVA.subarray(0, n).fill(0);
       this.sumA = scratch.sumA.subarray(0, n).fill(0);
+      // The mean needs no counts (the kernel then keeps none).
       this.count = this.combine === 'count' ? scratch.count.subarray(0, n).fill(0) : null;
-      if (!this.count) this.scratchCount = scratch.count.subarray(0, n).fill(0);
     } else {
       this.sumVA = new Float64Array(streaming ? n : 0);
       this.sumA = new Float64Array(streaming ? n : 0);
@@ -190,12 +188,11 @@ export class Coadder {
     }
     const { sumVA, sumA, width: W } = this;
     if (img.width === 0 || img.height === 0) return; // an empty crop (outside this band) adds nothing
-    const count = this.count ?? (this.scratchCount ??= new Uint32Array(sumA.length));
     // The plane is subtracted in the kernel (same expression as mBackground, in template pixels).
     coaddAccumulate({
       sumVW: sumVA,
       sumW: sumA,
-      count,
+      count: this.count,
       mosaicWidth: W,
       tileValue: img.value,
       tileWeight: img.area,

@@ -101,31 +101,32 @@ pub fn crop_with_area(
             Some((samples, lines_x.len(), axis_weights(lines_x, i0, width), axis_weights(lines_y, j0, height)))
         }
     };
+    // Ω along one output row (the bilinear interpolant of the grid samples, or the full
+    // array's row), then a branch-free pass over the pixels.
+    let mut omega_row = vec![0.0; width];
     for j in 0..height {
         let src = (j + j0) * box_width + i0;
         let dst = j * width;
-        for i in 0..width {
-            let c = coverage[src + i];
-            let v = value[src + i];
-            if c > 0.0 && v.is_finite() {
-                out_value[dst + i] = v;
-                let o = match (&grid, omega) {
-                    (Some((s, nx, (xlo, xhi, xt), (ylo, yhi, yt))), _) => {
-                        let b0 = ylo[j] as usize * nx;
-                        let b1 = yhi[j] as usize * nx;
-                        let (a0, a1, u) = (xlo[i] as usize, xhi[i] as usize, xt[i]);
-                        let lower = s[b0 + a0] + u * (s[b0 + a1] - s[b0 + a0]);
-                        let upper = s[b1 + a0] + u * (s[b1 + a1] - s[b1 + a0]);
-                        lower + yt[j] * (upper - lower)
-                    }
-                    (None, SolidAngles::Full(all)) => all[src + i],
-                    (None, _) => unreachable!(),
-                };
-                out_area[dst + i] = c * o;
-            } else {
-                out_value[dst + i] = f64::NAN;
-                out_area[dst + i] = 0.0;
+        match (&grid, omega) {
+            (Some((s, nx, (xlo, xhi, xt), (ylo, yhi, yt))), _) => {
+                let (b0, b1, v) = (ylo[j] as usize * nx, yhi[j] as usize * nx, yt[j]);
+                for (i, o) in omega_row.iter_mut().enumerate() {
+                    let (a0, a1, u) = (xlo[i] as usize, xhi[i] as usize, xt[i]);
+                    let lower = s[b0 + a0] + u * (s[b0 + a1] - s[b0 + a0]);
+                    let upper = s[b1 + a0] + u * (s[b1 + a1] - s[b1 + a0]);
+                    *o = lower + v * (upper - lower);
+                }
             }
+            (None, SolidAngles::Full(all)) => omega_row.copy_from_slice(&all[src..src + width]),
+            (None, _) => unreachable!(),
+        }
+        let (c_row, v_row) = (&coverage[src..src + width], &value[src..src + width]);
+        let (ov, oa) = (&mut out_value[dst..dst + width], &mut out_area[dst..dst + width]);
+        for i in 0..width {
+            let (c, v) = (c_row[i], v_row[i]);
+            let ok = (c > 0.0) & v.is_finite();
+            ov[i] = if ok { v } else { f64::NAN };
+            oa[i] = if ok { c * omega_row[i] } else { 0.0 };
         }
     }
     Ok(())

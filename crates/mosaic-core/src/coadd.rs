@@ -36,7 +36,7 @@ pub struct PlaneCorrection {
 pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
     sum_vw: &mut [f64],
     sum_w: &mut [f64],
-    count: &mut [C],
+    mut count: Option<&mut [C]>,
     mosaic_w: usize,
     tile_value: &[V],
     tile_weight: &[W],
@@ -50,7 +50,9 @@ pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
         return Err(KernelError::Argument { name: "mosaicWidth", reason: "must divide the accumulator length" });
     }
     check_len("sumW", sum_vw.len(), sum_w.len())?;
-    check_len("count", sum_vw.len(), count.len())?;
+    if let Some(c) = count.as_deref() {
+        check_len("count", sum_vw.len(), c.len())?;
+    }
     check_len("tileValue", tile_w * tile_h, tile_value.len())?;
     check_len("tileWeight", tile_w * tile_h, tile_weight.len())?;
     let mosaic_h = (sum_vw.len() / mosaic_w) as i64;
@@ -60,22 +62,32 @@ pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
     let i_hi = (mw - x0).min(tile_w as i64);
     let j_lo = (-y0).max(0);
     let j_hi = (mosaic_h - y0).min(tile_h as i64);
+    if i_hi <= i_lo {
+        return Ok(());
+    }
+    let n = (i_hi - i_lo) as usize;
     for j in j_lo..j_hi {
-        let trow = (j as usize) * tile_w;
-        let mrow = ((y0 + j) * mw + x0) as usize;
+        let t0 = (j as usize) * tile_w + i_lo as usize;
+        let m0 = ((y0 + j) * mw + x0 + i_lo) as usize;
+        let (tv, tw) = (&tile_value[t0..t0 + n], &tile_weight[t0..t0 + n]);
+        let (svw, sw) = (&mut sum_vw[m0..m0 + n], &mut sum_w[m0..m0 + n]);
         let by = plane.map_or(0.0, |p| p.b * ((p.origin_y + j) as f64 - p.crpix2) + p.c);
-        for i in i_lo..i_hi {
-            let t = trow + i as usize;
-            let mut v = tile_value[t].to_f64();
+        let mut counts = count.as_deref_mut().map(|c| &mut c[m0..m0 + n]);
+        for i in 0..n {
+            let mut v = tv[i].to_f64();
             if let Some(p) = plane {
-                v -= p.a * ((p.origin_x + i) as f64 - p.crpix1) + by;
+                v -= p.a * ((p.origin_x + i_lo + i as i64) as f64 - p.crpix1) + by;
             }
-            let wt = tile_weight[t].to_f64();
-            if v.is_finite() && wt.is_finite() && wt > 0.0 {
-                let m = mrow + i as usize;
-                sum_vw[m] += v * wt;
-                sum_w[m] += wt;
-                count[m].increment();
+            let wt = tw[i].to_f64();
+            // Adding +0.0 leaves the sums' bits unchanged (they are never -0.0), so this
+            // branch-free form equals skipping the pixel.
+            let ok = v.is_finite() & wt.is_finite() & (wt > 0.0);
+            svw[i] += if ok { v * wt } else { 0.0 };
+            sw[i] += if ok { wt } else { 0.0 };
+            if let Some(c) = counts.as_deref_mut() {
+                if ok {
+                    c[i].increment();
+                }
             }
         }
     }
@@ -102,10 +114,10 @@ mod tests {
         let mut sw = vec![0.0; 6];
         let mut n = vec![0u32; 6];
         // 3x2 mosaic; 2x2 tile at (-1, 1): only its right column lands, on (0, 1).
-        coadd_accumulate(&mut svw, &mut sw, &mut n, 3, &[1.0f32, 2.0, 3.0, 4.0], &[1.0f64; 4], 2, 2, -1, 1, None).unwrap();
+        coadd_accumulate(&mut svw, &mut sw, Some(&mut n), 3, &[1.0f32, 2.0, 3.0, 4.0], &[1.0f64; 4], 2, 2, -1, 1, None).unwrap();
         assert_eq!(sw, vec![0.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
         assert_eq!(svw[3], 2.0);
-        coadd_accumulate(&mut svw, &mut sw, &mut n, 3, &[4.0f64, f64::NAN], &[3.0f32, 1.0], 2, 1, 0, 1, None).unwrap();
+        coadd_accumulate(&mut svw, &mut sw, Some(&mut n), 3, &[4.0f64, f64::NAN], &[3.0f32, 1.0], 2, 1, 0, 1, None).unwrap();
         assert_eq!(n, vec![0, 0, 0, 2, 0, 0]);
         let mut out = vec![0.0; 6];
         coadd_finish(&svw, &sw, &mut out, 0.0).unwrap();

@@ -137,7 +137,8 @@ pub unsafe fn resample(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
 pub unsafe fn coadd_accumulate(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
     let svw = arg_typed(env, a[0], "sumVW", F64)?;
     let sw = arg_typed(env, a[1], "sumW", F64)?;
-    let count = arg_typed(env, a[2], "count", COUNT)?;
+    // Optional (null): the mean needs no counts.
+    let count = if type_of(env, a[2]) == NAPI_NULL { None } else { Some(arg_typed(env, a[2], "count", COUNT)?) };
     let mosaic_w = arg_size(env, a[3], "mosaicWidth", 1)?;
     if svw.len % mosaic_w != 0 {
         return Err(JsError::Range(format!(
@@ -148,7 +149,9 @@ pub unsafe fn coadd_accumulate(env: napi_env, a: &[napi_value]) -> JsResult<Prep
     let mosaic_h = svw.len / mosaic_w;
     let m_expr = format!("{mosaic_w}*{mosaic_h}");
     sw.expect_len("sumW", svw.len, &m_expr)?;
-    count.expect_len("count", svw.len, &m_expr)?;
+    if let Some(c) = &count {
+        c.expect_len("count", svw.len, &m_expr)?;
+    }
     let tv = arg_typed(env, a[4], "tileValue", SAMPLE)?;
     let tw = arg_typed(env, a[5], "tileWeight", SAMPLE)?;
     let tile_w = arg_size(env, a[6], "tileWidth", 1)?;
@@ -170,25 +173,38 @@ pub unsafe fn coadd_accumulate(env: napi_env, a: &[napi_value]) -> JsResult<Prep
     } else {
         None
     };
-    let all = [("sumVW", &svw), ("sumW", &sw), ("count", &count), ("tileValue", &tv), ("tileWeight", &tw)];
-    check_disjoint(&[("sumVW", &svw), ("sumW", &sw), ("count", &count)], &all)?;
+    let mut all = vec![("sumVW", &svw), ("sumW", &sw), ("tileValue", &tv), ("tileWeight", &tw)];
+    let mut outs = vec![("sumVW", &svw), ("sumW", &sw)];
+    if let Some(c) = &count {
+        all.push(("count", c));
+        outs.push(("count", c));
+    }
+    check_disjoint(&outs, &all)?;
 
     let (rvw, rw, vals, wts) = (svw.raw::<f64>(), sw.raw::<f64>(), samples(&tv), samples(&tw));
-    let (count_u32, count_f32) = (count.raw::<u32>(), count.raw::<f32>());
-    let count_is_u32 = count.kind == UINT32_ARRAY;
+    let count_raw = count.as_ref().map(|c| (c.kind == UINT32_ARRAY, c.raw::<u32>(), c.raw::<f32>()));
+    let mut kept = vec![&svw, &sw, &tv, &tw];
+    if let Some(c) = &count {
+        kept.push(c);
+    }
+    let keep_values = keep(&kept);
     let job = move || {
         let (svw, sw) = unsafe { (rvw.slice_mut(), rw.slice_mut()) };
-        with_samples!(vals, |v| with_samples!(wts, |w| if count_is_u32 {
-            let n = unsafe { count_u32.slice_mut() };
-            mosaic_core::coadd_accumulate(svw, sw, n, mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref())
-        } else {
-            let n = unsafe { count_f32.slice_mut() };
-            mosaic_core::coadd_accumulate(svw, sw, n, mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref())
+        with_samples!(vals, |v| with_samples!(wts, |w| match &count_raw {
+            Some((true, n, _)) => {
+                let n = unsafe { n.slice_mut() };
+                mosaic_core::coadd_accumulate(svw, sw, Some(n), mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref())
+            }
+            Some((false, _, n)) => {
+                let n = unsafe { n.slice_mut() };
+                mosaic_core::coadd_accumulate(svw, sw, Some(n), mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref())
+            }
+            None => mosaic_core::coadd_accumulate::<_, _, u32>(svw, sw, None, mosaic_w, v, w, tile_w, tile_h, x0, y0, plane.as_ref()),
         }))
         .map(|_| Outcome::Undefined)
         .map_err(core_err)
     };
-    Ok(Prepared { job: Box::new(job), keep: keep(&[&svw, &sw, &count, &tv, &tw]) })
+    Ok(Prepared { job: Box::new(job), keep: keep_values })
 }
 
 /// `coaddFinish(sumVW, sumW, out, threshold)`
