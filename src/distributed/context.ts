@@ -87,7 +87,7 @@ export function gridOf(template: Header): MosaicGrid {
 export function pairInput(ctx: Context, pair: { plus: number; minus: number }): PairFitTaskInput {
   const side = (id: number) => {
     const im = ctx.plan.images[id];
-    return { cntr: id, file: im.path, hdu: im.hdu, footprint: im.footprint! };
+    return { cntr: id, file: im.path, hdu: im.hdu, footprint: im.footprint!, work: im.work! };
   };
   const p = ctx.plan.params;
   return pairFitInput(ctx.template, gridOf(ctx.template), side(pair.plus), side(pair.minus), {

@@ -32,6 +32,8 @@ export interface PlanImage {
   bytes: number;
   /** The pixels it can cover on the template (stages/project.ts `footprintBox`); null when none. */
   footprint: PixelBox | null;
+  /** The box `project` works in for it (`imageFootprint`'s `work`); null with the footprint. */
+  work: PixelBox | null;
 }
 
 /**
@@ -129,14 +131,15 @@ export async function makePlan(opts: PlanOptions): Promise<{ plan: Plan; table: 
   for (const im of images) {
     const path = resolve(im.path);
     const { size } = await stat(path);
-    let footprint: PixelBox | null;
+    let boxes: { footprint: PixelBox | null; work: PixelBox | null };
     try {
-      footprint = imageFootprint(im.header, im.shape, header).footprint;
+      boxes = imageFootprint(im.header, im.shape, header);
     } catch (err) {
       warnings.push(`no footprint for ${im.path}: ${asMosaicError(err, { stage: 'plan', file: im.path }).toString()}`);
-      footprint = null;
+      boxes = { footprint: null, work: null };
     }
-    planImages.push({ id: im.cntr, path, fname: im.fname, hdu: im.hdu, sha256: await hashFile(path), bytes: size, footprint });
+    const footprint = boxes.footprint && boxes.work ? boxes.footprint : null;
+    planImages.push({ id: im.cntr, path, fname: im.fname, hdu: im.hdu, sha256: await hashFile(path), bytes: size, footprint, work: footprint ? boxes.work : null });
   }
   const background = opts.background !== false;
   const placed = planImages.filter((im) => im.footprint);

@@ -11,6 +11,7 @@
 import { native } from '../native/load.js';
 import { coveredBoundsTs, cropWithAreaTs, type SolidAngleSource } from './area-crop.js';
 import { coaddAccumulateTs, coaddFinishTs } from './coadd.js';
+import { diffPixelsTs, type DiffCrop, type DiffInput } from './diff.js';
 import { fillCornerCellsTs } from './corner-fill.js';
 import { histogramTs } from './histogram.js';
 import { medianStackTs } from './median.js';
@@ -26,6 +27,7 @@ export { backend } from '../native/load.js';
 export type { SampleArray } from './reproject-exact.js';
 export type { ResampleMethod } from './resample.js';
 export type { SolidAngleSource } from './area-crop.js';
+export type { DiffCrop, DiffInput } from './diff.js';
 export type { PlaneFitPassesResult } from './plane-fit.js';
 
 // ---------------------------------------------------------------------------------------
@@ -303,6 +305,55 @@ export function coaddFinish(o: CoaddFinishOptions): Float64Array {
   if (native) native.coaddFinish(o.sumVW, o.sumW, out, threshold);
   else coaddFinishTs(o.sumVW, o.sumW, out, threshold);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// diffPixels
+
+/** Options of {@link diffPixels}. */
+export interface DiffPixelsOptions {
+  plus: DiffInput;
+  minus: DiffInput;
+  /** The box differenced, on the mosaic grid (0-based); both images must contain it. */
+  box: { x0: number; y0: number; width: number; height: number };
+  /** Factor applied to the minus image; default 1. */
+  factor?: number;
+  /** Relative area tolerance; default 0.333 (Montage). */
+  areaTolerance?: number;
+  /** Every area counts as 1 (mDiff -n). Default false. */
+  noAreas?: boolean;
+  /** Where the crop goes (its first width·height values); at least box-sized. */
+  outValue: Float64Array;
+  outArea: Float64Array;
+}
+
+/**
+ * mDiff's pixel work (see stages/diff.ts): `2·(v₁a₁ − f·v₂a₂)/(a₁ + a₂)` and `a₁ + a₂` where both
+ * images are valid and the summed area is within the tolerance of its mean, cropped to the
+ * valid pixels and written to the start of the outputs; null when no pixel is valid.
+ * @throws TypeError / RangeError for bad arguments.
+ */
+export function diffPixels(o: DiffPixelsOptions): DiffCrop | null {
+  const { plus, minus, box } = o;
+  for (const [name, p] of [['plus', plus], ['minus', minus]] as const) {
+    expectLength(p.value, `${name}.value`, p.width * p.height, `${p.width}*${p.height}`);
+    expectLength(p.area, `${name}.area`, p.width * p.height, `${p.width}*${p.height}`);
+    if (!(box.x0 >= p.x0 && box.y0 >= p.y0 && box.x0 + box.width <= p.x0 + p.width && box.y0 + box.height <= p.y0 + p.height))
+      throw new RangeError(`Expected the box inside ${name} for box but received ${box.width}*${box.height} at (${box.x0}, ${box.y0})`);
+  }
+  const n = box.width * box.height;
+  if (o.outValue.length < n || o.outArea.length < n) throw new RangeError(`Expected outValue and outArea of at least ${box.width}*${box.height} values`);
+  const factor = o.factor ?? 1;
+  const tol = o.areaTolerance ?? 0.333;
+  const f64 = (a: ArrayLike<number>): a is Float64Array => a instanceof Float64Array;
+  if (native?.diffImages && f64(plus.value) && f64(plus.area) && f64(minus.value) && f64(minus.area)) {
+    const info = new Float64Array(6);
+    const geometry = Float64Array.of(plus.x0, plus.y0, plus.width, plus.height, minus.x0, minus.y0, minus.width, minus.height,
+      box.x0, box.y0, box.width, box.height, factor, tol, o.noAreas ? 1 : 0);
+    native.diffImages(plus.value, plus.area, minus.value, minus.area, geometry, o.outValue, o.outArea, info);
+    return info[0] ? { i0: info[1], j0: info[2], width: info[3], height: info[4], npixel: info[5] } : null;
+  }
+  return diffPixelsTs(plus, minus, box.x0, box.y0, box.width, box.height, factor, tol, o.noAreas ?? false, o.outValue, o.outArea);
 }
 
 // ---------------------------------------------------------------------------------------

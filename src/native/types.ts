@@ -89,6 +89,15 @@ export interface NativeBinding {
   planeFitPasses?(
     px: Float64Array, py: Float64Array, pz: Float64Array, levelOnly: boolean, iterations: number, clip: number, out: Float64Array,
   ): void;
+  /**
+   * mDiff's pixel work (src/kernels/index.ts `diffPixels`): `geometry` = [plus x0, y0, width,
+   * height, minus x0, y0, width, height, box x0, y0, width, height, factor, tolerance, noAreas];
+   * `info` ← [found, i0, j0, width, height, npixel]. Absent in older builds.
+   */
+  diffImages?(
+    plusValue: Float64Array, plusArea: Float64Array, minusValue: Float64Array, minusArea: Float64Array,
+    geometry: Float64Array, outValue: Float64Array, outArea: Float64Array, info: Float64Array,
+  ): void;
   /** Bytes from the start of `bytes` to the first `align`-byte boundary of its memory (for O_DIRECT buffers). Absent in older builds. */
   alignmentOffset?(bytes: Uint8Array, align: number): number;
   version(): { version: string; backend: 'native'; target: string };

@@ -284,6 +284,8 @@ export interface PairSide {
   file: string;
   hdu?: number;
   footprint: PixelBox;
+  /** The box `project` works in for it (imageFootprint's `work`). */
+  work: PixelBox;
 }
 
 /**
@@ -300,8 +302,8 @@ export function pairFitInput(
   const diff = diffFileName(plus.cntr, minus.cntr);
   return {
     file: `${opts.name(plus.cntr)} − ${opts.name(minus.cntr)}`,
-    plus: { file: plus.file, hdu: plus.hdu, cntr: plus.cntr },
-    minus: { file: minus.file, hdu: minus.hdu, cntr: minus.cntr },
+    plus: { file: plus.file, hdu: plus.hdu, cntr: plus.cntr, work: plus.work },
+    minus: { file: minus.file, hdu: minus.hdu, cntr: minus.cntr, work: minus.work },
     region: commonBox(plus.footprint, minus.footprint, grid),
     template: template.cards,
     grid,

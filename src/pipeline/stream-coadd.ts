@@ -136,6 +136,7 @@ export async function streamCoadd(
     cntr: s.cntr,
     returnPixels: false,
     write: s.write,
+    workBox: s.work,
     into: slots[i % slots.length],
   }));
   const result: StreamCoaddResult = { ...box, header, used: 0, failed: 0, nooverlap: 0, placements: new Map() };

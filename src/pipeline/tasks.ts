@@ -6,6 +6,7 @@
  * File I/O happens here (through `src/fits/`), never in the stages themselves.
  */
 import { Header, type Card } from '../fits/header.js';
+import { Wcs } from '../wcs/wcs.js';
 import { MosaicError } from '../errors.js';
 import type { FitsImage, PixelArray } from '../fits/types.js';
 import type { ProjectMethod } from '../stages/project.js';
@@ -34,6 +35,8 @@ export interface ProjectTaskInput {
    * stream of projections into its coadd window (stream-coadd.ts). Implies no pixels back.
    */
   into?: { value: Float64Array; area: Float64Array };
+  /** The box to project in, when known (stages/project.ts `ProjectOptions.workBox`). */
+  workBox?: { x0: number; y0: number; width: number; height: number };
 }
 
 /** Output of the `project` task. */
@@ -79,8 +82,9 @@ export type PairFitTaskOutput =
 export interface PairFitTaskInput {
   /** `plus − minus` file names, for messages. */
   file: string;
-  plus: { file: string; hdu?: number; cntr: number };
-  minus: { file: string; hdu?: number; cntr: number };
+  /** Each image, with the box `project` works in for it (stages/project.ts `imageFootprint`). */
+  plus: { file: string; hdu?: number; cntr: number; work: { x0: number; y0: number; width: number; height: number } };
+  minus: { file: string; hdu?: number; cntr: number; work: { x0: number; y0: number; width: number; height: number } };
   /** The pair's common box on the mosaic grid (0-based). */
   region: { x0: number; y0: number; width: number; height: number };
   template: Card[];
@@ -161,7 +165,7 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
     // projection in this thread, so it may live in reused buffers.
     p = project(image, template, {
       method: input.method, expand: input.expand, source: input.file, cntr: input.cntr,
-      reuseOutput: input.returnPixels === false || input.into !== undefined, into: input.into,
+      reuseOutput: input.returnPixels === false || input.into !== undefined, into: input.into, workBox: input.workBox,
     });
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP')
@@ -191,41 +195,63 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
  * Raw images this thread read last (decoded), so that the pairs of one image, which come
  * together, read it once. Small: the pairs of an image are consecutive in mOverlaps order.
  */
-const recentImages: Array<{ key: string; image: FitsImage }> = [];
+const recentImages: Array<{ key: string; image: FitsImage; wcs: Wcs }> = [];
 const RECENT_IMAGES = 6;
 
-async function recentImage(file: string, hdu: number | undefined): Promise<FitsImage> {
+/** A raw image (decoded) and its WCS, from this thread's recent ones when there. */
+async function recentImage(file: string, hdu: number | undefined): Promise<{ image: FitsImage; wcs: Wcs }> {
   const key = `${hdu ?? ''}:${file}`;
   const k = recentImages.findIndex((e) => e.key === key);
   if (k >= 0) {
     const [hit] = recentImages.splice(k, 1);
     recentImages.unshift(hit);
-    return hit.image;
+    return hit;
   }
   const { readImage } = await import('../fits/read.js');
   const image = await readImage(file, hdu === undefined ? {} : { hdu });
-  recentImages.unshift({ key, image });
+  let wcs: Wcs;
+  try {
+    wcs = Wcs.fromHeader(image.header);
+  } catch (err) {
+    throw err instanceof MosaicError ? err.withContext({ stage: 'project', file }) : err;
+  }
+  const entry = { key, image, wcs };
+  recentImages.unshift(entry);
   recentImages.length = Math.min(recentImages.length, RECENT_IMAGES);
-  return image;
+  return entry;
+}
+
+/** This thread's last template (the same for every task of a run), parsed once. */
+let recentTemplate: { cards: string; header: Header; wcs: Wcs } | undefined;
+
+function templateOf(cards: Card[]): { header: Header; wcs: Wcs } {
+  const key = JSON.stringify(cards);
+  if (recentTemplate?.cards !== key) {
+    const header = new Header(cards);
+    recentTemplate = { cards: key, header, wcs: Wcs.fromHeader(header) };
+  }
+  return recentTemplate;
 }
 
 /** Projection buffers of this thread's pairs (plus, minus), grown as needed. */
 const pairProjections = [new RowBuffers(), new RowBuffers()];
+/** The difference of this thread's pair (consumed before the next). */
+const pairDiff = new RowBuffers();
 
 async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit'>> {
   const [{ project }, { diffImages }, { fitDiffPlane }] = await Promise.all([
     import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js'),
   ]);
-  const template = new Header(input.template);
   const { region, grid } = input;
   const n = region.width * region.height;
   if (n === 0) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
+  const { header: template, wcs: templateWcs } = templateOf(input.template);
   const projected = [];
   for (const [k, side] of ([input.plus, input.minus] as const).entries()) {
-    const image = await recentImage(side.file, side.hdu);
+    const { image, wcs } = await recentImage(side.file, side.hdu);
     const into = pairProjections[k].reserve(n);
     try {
-      projected.push(project(image, template, { method: input.method, source: side.file, cntr: side.cntr, region, into }));
+      projected.push(project(image, template, { method: input.method, source: side.file, cntr: side.cntr, region, into, workBox: side.work, wcs: { input: wcs, template: templateWcs } }));
     } catch (err) {
       if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
       throw err;
@@ -233,7 +259,7 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
   }
   let diff;
   try {
-    diff = diffImages(projected[0], projected[1], { mosaicSize: { naxis1: grid.naxis1, naxis2: grid.naxis2 } });
+    diff = diffImages(projected[0], projected[1], { mosaicSize: { naxis1: grid.naxis1, naxis2: grid.naxis2 }, into: pairDiff.reserve(n) });
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
     throw err;

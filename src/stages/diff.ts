@@ -20,6 +20,7 @@ import type { PixelArray } from '../fits/types.js';
 import { readImage } from '../fits/read.js';
 import { areaFileName, writeImageAndArea } from '../fits/area-pair.js';
 import { placementFromHeader, projectedHeader, type ProjectedImage } from './types.js';
+import { diffPixels } from '../kernels/index.js';
 
 /** A difference image on the mosaic grid (same placement conventions as ProjectedImage). */
 export interface DiffImage {
@@ -49,6 +50,11 @@ export interface DiffOptions {
    * rows 0…naxis2 − 2, as Montage's mDiff does (it drops the last column and row of the grid).
    */
   mosaicSize?: { naxis1: number; naxis2: number };
+  /**
+   * Put the result's pixels in (the start of) these arrays when they are large enough, e.g.
+   * buffers a thread reuses for pair after pair; the result is then views of them.
+   */
+  into?: { value: Float64Array; area: Float64Array };
 }
 
 type Placed = Pick<ProjectedImage, 'x0' | 'y0' | 'width' | 'height' | 'value' | 'area'>;
@@ -71,66 +77,17 @@ export function diffImages(plus: Placed, minus: Placed, options: DiffOptions = {
     yb = Math.min(yb, options.mosaicSize.naxis2 - 1);
   }
   if (xb <= xa || yb <= ya) throw new MosaicError('E_NO_OVERLAP', "images don't overlap", { stage: 'diff' });
-  const w = xb - xa;
-  const h = yb - ya;
-  const v = new Float64Array(w * h).fill(NaN);
-  const ar = new Float64Array(w * h);
-  let s1 = 0;
-  let n1 = 0;
-  let s2 = 0;
-  let n2 = 0;
-  for (let y = ya; y < yb; y++)
-    for (let x = xa; x < xb; x++) {
-      const i1 = x - plus.x0 + plus.width * (y - plus.y0);
-      const i2 = x - minus.x0 + minus.width * (y - minus.y0);
-      const a1 = options.noAreas ? 1 : plus.area[i1];
-      const v1 = plus.value[i1];
-      if (!(a1 > 0) || Number.isNaN(v1)) continue;
-      s1 += a1;
-      n1++;
-      const a2 = options.noAreas ? 1 : minus.area[i2];
-      const v2 = minus.value[i2];
-      if (!(a2 > 0) || Number.isNaN(v2)) continue;
-      const o = x - xa + w * (y - ya);
-      v[o] = v1 * a1 - factor * v2 * a2;
-      ar[o] = a1 + a2;
-      s2 += a2;
-      n2++;
-    }
-  if (n2 === 0) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank', { stage: 'diff' });
-  const areaMean = s1 / n1 + s2 / n2;
-  let bx0 = w;
-  let bx1 = -1;
-  let by0 = h;
-  let by1 = -1;
-  for (let j = 0; j < h; j++)
-    for (let i = 0; i < w; i++) {
-      const o = i + w * j;
-      if (!(ar[o] > 0) || Math.abs(ar[o] - areaMean) / areaMean > tol) {
-        v[o] = NaN;
-        ar[o] = 0;
-        continue;
-      }
-      v[o] = (2 * v[o]) / ar[o];
-      if (i < bx0) bx0 = i;
-      if (i > bx1) bx1 = i;
-      if (j < by0) by0 = j;
-      if (j > by1) by1 = j;
-    }
-  if (bx1 < 0) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank', { stage: 'diff' });
-  const cw = bx1 - bx0 + 1;
-  const ch = by1 - by0 + 1;
-  const value = new Float64Array(cw * ch);
-  const area = new Float64Array(cw * ch);
-  let npixel = 0;
-  for (let j = 0; j < ch; j++)
-    for (let i = 0; i < cw; i++) {
-      const src = bx0 + i + w * (by0 + j);
-      value[i + cw * j] = v[src];
-      area[i + cw * j] = ar[src];
-      if (ar[src] > 0) npixel++;
-    }
-  return { x0: xa + bx0, y0: ya + by0, width: cw, height: ch, value, area, npixel };
+  const n = (xb - xa) * (yb - ya);
+  const into = options.into && options.into.value.length >= n && options.into.area.length >= n ? options.into : undefined;
+  const outValue = into?.value ?? new Float64Array(n);
+  const outArea = into?.area ?? new Float64Array(n);
+  const crop = diffPixels({
+    plus, minus, box: { x0: xa, y0: ya, width: xb - xa, height: yb - ya },
+    factor: options.factor, areaTolerance: options.areaTolerance, noAreas: options.noAreas, outValue, outArea,
+  });
+  if (!crop) throw new MosaicError('E_NO_OVERLAP', 'all pixels are blank', { stage: 'diff' });
+  const m = crop.width * crop.height;
+  return { x0: xa + crop.i0, y0: ya + crop.j0, width: crop.width, height: crop.height, value: outValue.subarray(0, m), area: outArea.subarray(0, m), npixel: crop.npixel };
 }
 
 /** A projected image read from disk, with its header. */

@@ -52,6 +52,13 @@ export interface ProjectOptions {
   into?: { value: Float64Array; area: Float64Array };
   /** Project onto this box of the template only (0-based pixels), e.g. the part two images share. */
   region?: PixelBox;
+  /**
+   * The box to work in when the caller already knows it (`imageFootprint`'s `work` box, from
+   * the same headers): spares mapping the input's outline again. Default: computed.
+   */
+  workBox?: PixelBox;
+  /** Prebuilt WCSs of the image's and the template's headers, for callers that project many times with them. */
+  wcs?: { input: Wcs; template: Wcs };
 }
 
 /** The part of a WCS this stage needs (vectorised, 1-based pixels, degrees). */
@@ -90,6 +97,8 @@ export interface ProjectInput {
   into?: { value: Float64Array; area: Float64Array };
   /** See `ProjectOptions.region`. */
   region?: PixelBox;
+  /** See `ProjectOptions.workBox`. */
+  workBox?: PixelBox;
 }
 
 /** Pixels of margin around the mapped input outline (the outline is sampled every input pixel). */
@@ -527,7 +536,7 @@ function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: Scratc
  */
 export function projectArrays(input: ProjectInput): Omit<ProjectedImage, 'cntr' | 'source'> {
   const method = input.method ?? 'exact';
-  const whole = outputBoundingBox(input);
+  const whole = input.workBox ?? outputBoundingBox(input);
   const box = whole && input.region ? intersectBoxes(whole, input.region) : whole;
   if (!box) throw new MosaicError('E_NO_OVERLAP', input.region ? 'image does not reach the region' : 'image does not overlap the template', { stage: 'project' });
 
@@ -610,8 +619,8 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
   if (outWidth < 1 || outHeight < 1)
     throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'project' });
   try {
-    const inWcs = Wcs.fromHeader(image.header);
-    const outWcs = Wcs.fromHeader(template);
+    const inWcs = opts.wcs?.input ?? Wcs.fromHeader(image.header);
+    const outWcs = opts.wcs?.template ?? Wcs.fromHeader(template);
     const frames = frameConverters(inWcs, outWcs);
     const r = projectArrays({
       src: image.data,
@@ -628,6 +637,7 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
       reuseOutput: opts.reuseOutput,
       into: opts.into,
       region: opts.region,
+      workBox: opts.workBox,
     });
     return { ...r, cntr: opts.cntr, source: opts.source };
   } catch (err) {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  coaddAccumulate, coaddFinish, histogram, histogramAsync, imageStats, imageStatsAsync, medianStack, resample, resampleAsync,
+  coaddAccumulate, coaddFinish, diffPixels, histogram, histogramAsync, imageStats, imageStatsAsync, medianStack, resample, resampleAsync,
 } from '../../src/kernels/index.js';
 import { coaddAccumulateTs, coaddFinishTs } from '../../src/kernels/coadd.js';
+import { diffPixelsTs } from '../../src/kernels/diff.js';
 import { histogramTs } from '../../src/kernels/histogram.js';
 import { medianStackTs } from '../../src/kernels/median.js';
 import { resampleTs, type ResampleMethod } from '../../src/kernels/resample.js';
@@ -139,6 +140,26 @@ describe.skipIf(!native)('native == TypeScript', () => {
     expect(sameBits(a.svw, b.svw) && sameBits(a.sw, b.sw)).toBe(true);
     expect(sameBits(b.svw, c.svw) && sameBits(b.sw, c.sw)).toBe(true);
     expect(a.svw.some((q) => q !== 0)).toBe(true);
+  });
+
+  it('diffPixels (mDiff) is bit-identical to its TypeScript twin, partial areas and blanks included', () => {
+    const place = (x0: number, y0: number, w: number, h: number, seed: number) => {
+      const value = Float64Array.from(image(w * h, seed, 0.3)).map((v, i) => (i % 13 === 0 ? NaN : v));
+      // Most areas full, some partial (edge pixels, dropped by the tolerance), some zero.
+      const area = Float64Array.from(image(w * h, seed + 1)).map((q, i) => (i % 17 === 0 ? 0 : i % 5 === 0 ? 0.3 + 0.01 * (q % 7) : 1));
+      return { value, area, x0, y0, width: w, height: h };
+    };
+    const plus = place(3, 2, 30, 25, 81);
+    const minus = place(10, -4, 28, 30, 91);
+    const box = { x0: 10, y0: 2, width: 23, height: 24 };
+    const n = box.width * box.height;
+    const native = { value: new Float64Array(n), area: new Float64Array(n) };
+    const ts = { value: new Float64Array(n), area: new Float64Array(n) };
+    const a = diffPixels({ plus, minus, box, factor: 0.9, outValue: native.value, outArea: native.area });
+    const b = diffPixelsTs(plus, minus, box.x0, box.y0, box.width, box.height, 0.9, 0.333, false, ts.value, ts.area);
+    expect(a).toEqual(b);
+    expect(a!.npixel).toBeGreaterThan(100);
+    expect(sameBits(native.value, ts.value) && sameBits(native.area, ts.area)).toBe(true);
   });
 
   it('imageStats sum is bit-identical to the compensated TypeScript loop', async () => {

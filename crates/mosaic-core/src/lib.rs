@@ -11,6 +11,7 @@
 pub mod area_crop;
 pub mod clip;
 pub mod coadd;
+pub mod diff;
 pub mod corner_fill;
 pub mod error;
 pub mod median;

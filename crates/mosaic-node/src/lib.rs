@@ -9,6 +9,7 @@
 //! worker threads.
 
 mod js;
+mod diff;
 mod kernels;
 mod memory;
 mod plane_fit;
@@ -69,6 +70,7 @@ exports! {
     "cropWithArea" => project::crop, sync;
     "planeFitPasses" => plane_fit::passes, sync;
     "alignmentOffset" => memory::alignment_offset, sync;
+    "diffImages" => diff::diff, sync;
 }
 
 /// `version()` → `{ version, backend, target }`.
