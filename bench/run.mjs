@@ -10,7 +10,8 @@
 //  3. Montage's exact path: mProject on the first EXACT_SAMPLE frames, extrapolated linearly to all;
 //  4. Montage's full background chain: the fast chain's projections, then mImgtbl, mOverlaps,
 //     mDiffExec, mFitExec, mBgModel, mBgExec, mAdd;
-//  5. `mosaic build --no-bg` and `mosaic build` on the same frames with mMakeHdr's template;
+//  5. `mosaic build --no-bg` and `mosaic build` on the same frames with mMakeHdr's template, twice
+//     each (interleaved; the ratios use the mean of the two runs);
 //  6. accuracy: median relative difference of our mosaics against Montage's, pixel by pixel.
 // Results go to bench/results/<date>-<size>.json and a markdown table on stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -220,12 +221,17 @@ async function main() {
 
   // Ours, on the same frames and template.
   const ours = {};
-  ours.noBg = step('mosaic build --no-bg', ['node', MOSAIC, 'build', '--no-bg', '-q', ...threads, '--template', template, '-o', join(work, 'ours-nobg.fits'), raw]);
-  ours.full = step('mosaic build', ['node', MOSAIC, 'build', '-q', ...threads, '--template', template, '-o', join(work, 'ours-bg.fits'), raw]);
-  // The same with every projection kept in memory (more RAM, no scratch files).
-  const mem = ['--memory-cache', '4096'];
-  ours.noBgMem = step('mosaic build --no-bg --memory-cache 4096', ['node', MOSAIC, 'build', '--no-bg', '-q', ...mem, ...threads, '--template', template, '-o', join(work, 'ours-nobg-mem.fits'), raw]);
-  ours.fullMem = step('mosaic build --memory-cache 4096', ['node', MOSAIC, 'build', '-q', ...mem, ...threads, '--template', template, '-o', join(work, 'ours-bg-mem.fits'), raw]);
+  // Twice each, interleaved (this VM's speed drifts): the ratios use the mean of the two.
+  const noBgArgs = ['node', MOSAIC, 'build', '--no-bg', '-q', ...threads, '--template', template, '-o', join(work, 'ours-nobg.fits'), raw];
+  const fullArgs = ['node', MOSAIC, 'build', '-q', ...threads, '--template', template, '-o', join(work, 'ours-bg.fits'), raw];
+  const runs = { noBg: [], full: [] };
+  for (let k = 1; k <= 2; k++) {
+    runs.noBg.push(step(`mosaic build --no-bg (run ${k})`, noBgArgs));
+    runs.full.push(step(`mosaic build (run ${k})`, fullArgs));
+  }
+  const mean = (name, rs) => ({ name, wall: (rs[0].wall + rs[1].wall) / 2, cpu: (rs[0].cpu + rs[1].cpu) / 2, rssMiB: Math.max(rs[0].rssMiB, rs[1].rssMiB), runs: rs.map(({ wall, cpu, rssMiB }) => ({ wall, cpu, rssMiB })) });
+  ours.noBg = mean('mosaic build --no-bg (mean of 2)', runs.noBg);
+  ours.full = mean('mosaic build (mean of 2)', runs.full);
   result.ours = ours;
 
   const chains = {};
@@ -242,8 +248,6 @@ async function main() {
       noBgVsExactWall: exact.wall / ours.noBg.wall,
       fullVsFullWall: full.wall / ours.full.wall,
       fullVsFullCpu: full.cpu / ours.full.cpu,
-      noBgMemVsFastWall: fast.wall / ours.noBgMem.wall,
-      fullMemVsFullWall: full.wall / ours.fullMem.wall,
       oursPeakRssMiB: Math.max(ours.noBg.rssMiB, ours.full.rssMiB),
       montageLargestStageRssMiB: full.rssMiB,
     };
@@ -265,13 +269,12 @@ async function main() {
   md.push('');
   md.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; node ${m.node}; ${m.rustc}; backend ${m.backend}; ${m.montage}.`);
   md.push('');
-  md.push(table([...Object.values(result.steps), ...Object.values(montage), ...Object.values(chains), ours.noBg, ours.full, ours.noBgMem, ours.fullMem]));
+  md.push(table([...Object.values(result.steps), ...Object.values(montage), ...Object.values(chains), ...runs.noBg, ...runs.full, ours.noBg, ours.full]));
   if (result.ratios) {
     const r = result.ratios;
     md.push('');
     md.push(`- build --no-bg vs Montage fast chain: **${fmt(r.noBgVsFastWall, 1)}×** wall, ${fmt(r.noBgVsFastCpu, 1)}× CPU (vs the exact mProject chain: ${fmt(r.noBgVsExactWall, 1)}× wall)`);
     md.push(`- full build vs Montage full chain: **${fmt(r.fullVsFullWall, 1)}×** wall, ${fmt(r.fullVsFullCpu, 1)}× CPU`);
-    md.push(`- with every projection in memory (--memory-cache 4096): **${fmt(r.noBgMemVsFastWall, 1)}×** (no-bg) and **${fmt(r.fullMemVsFullWall, 1)}×** (full), peak RSS ${fmt(Math.max(ours.noBgMem.rssMiB, ours.fullMem.rssMiB), 0)} MiB`);
     md.push(`- peak RSS: ours ${fmt(r.oursPeakRssMiB, 0)} MiB, Montage's largest stage ${fmt(r.montageLargestStageRssMiB, 0)} MiB`);
     const a = result.accuracy;
     const e = (x) => (Number.isFinite(x) ? x.toExponential(2) : '–');

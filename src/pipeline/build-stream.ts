@@ -1,8 +1,8 @@
 /**
  * build without a cache of projected images (the default path of `buildMosaic`; the
  * `--workdir` and median runs keep Montage's files in between, see build.ts):
- * 1. footprints: where each image lands on the template, from the headers imgtbl read (in this
- *    thread, while the pool's threads start);
+ * 1. footprints: where each image lands on the template, from the headers imgtbl read (the
+ *    pool's threads, a batch each);
  * 2. with background matching: every pair of overlapping footprints is projected — both
  *    images, onto the pair's common box only — differenced and fitted in one pool task
  *    (mDiff + mFitplane), and bgModel solves for the corrections;
@@ -17,12 +17,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { MosaicError, asMosaicError } from '../errors.js';
+import { MosaicError, asMosaicError, type ErrorCode } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import { areaFileName } from '../fits/area-pair.js';
 import type { CombineMethod } from '../stages/add.js';
 import { bgModel, type Correction, type PairFit } from '../stages/bg-model.js';
-import { imageFootprint, type PixelBox, type ProjectMethod } from '../stages/project.js';
+import type { PixelBox, ProjectMethod } from '../stages/project.js';
 import type { BackgroundModel } from '../background/global-model.js';
 import { correctionsTable, fitsTable, overlappingPairs } from './background.js';
 import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
@@ -32,7 +32,7 @@ import { logMemory } from './debug.js';
 import { mapOrdered, type WorkerPool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { streamCoadd, type StreamSource } from './stream-coadd.js';
-import type { LoadTaskInput, MosaicGrid, PairFitTaskInput } from './tasks.js';
+import type { FootprintsTaskOutput, LoadTaskInput, MosaicGrid, PairFitTaskInput } from './tasks.js';
 
 /** One input image of the build (with the header imgtbl read). */
 export interface StreamImage {
@@ -88,13 +88,13 @@ export async function buildStreaming(pool: WorkerPool, template: Header, images:
   let failed = 0;
   let nooverlap = 0;
   const sources: StreamSource[] = [];
-  for (const im of images) {
-    let boxes;
-    try {
-      boxes = imageFootprint(im.header, im.shape, template);
-    } catch (err) {
+  const boxesOf = await footprints(pool, template, images);
+  for (const [k, im] of images.entries()) {
+    const boxes = boxesOf[k];
+    if ('error' in boxes) {
       failed++;
-      opts.warn(`failed ${im.path}: ${asMosaicError(err, { stage: 'project', file: im.path }).toString()}`);
+      const e = new MosaicError(boxes.error.code as ErrorCode, boxes.error.message, { stage: 'project', file: im.path });
+      opts.warn(`failed ${im.path}: ${e.toString()}`);
       continue;
     }
     if (!boxes.footprint || !boxes.work) nooverlap++;
@@ -187,6 +187,18 @@ async function writeWorkTables(
   await mapOrdered(pool, 'load', loads, (_i, outcome) => {
     if (!outcome.ok) throw outcome.error;
   });
+}
+
+/** Every image's boxes on the template (imageFootprint), worked out by the pool's threads in one batch each. */
+async function footprints(pool: WorkerPool, template: Header, images: readonly StreamImage[]): Promise<FootprintsTaskOutput> {
+  const chunks = Math.max(1, Math.min(pool.threads, images.length));
+  const size = Math.ceil(images.length / chunks);
+  const parts = await Promise.all(
+    Array.from({ length: chunks }, (_, c) =>
+      pool.run('footprints', { template: template.cards, images: images.slice(c * size, (c + 1) * size).map((im) => ({ cards: im.header.cards, shape: [...im.shape] })) }),
+    ),
+  );
+  return parts.flat();
 }
 
 /** Mosaic grid facts from the template. */

@@ -58,6 +58,20 @@ export type ProjectTaskOutput =
     }
   | { status: 'nooverlap'; file: string; cntr?: number; message: string };
 
+/** Input of the `footprints` task: where images land on the template, from their headers (stages/project.ts `imageFootprint`). */
+export interface FootprintsTaskInput {
+  /** For messages. */
+  file?: string;
+  template: Card[];
+  images: Array<{ cards: Card[]; shape: number[] }>;
+}
+
+/** Output of the `footprints` task, per image: its boxes (null: misses the template) or why it has none. */
+export type FootprintsTaskOutput = Array<
+  | { footprint: { x0: number; y0: number; width: number; height: number } | null; work: { x0: number; y0: number; width: number; height: number } | null }
+  | { error: { code: string; message: string } }
+>;
+
 /** A projected image cached on disk (mProject's FITS pair, or scratch planes) and its place on the mosaic grid. */
 export type CachedImage = CachedPlanes;
 
@@ -133,6 +147,7 @@ export type CoaddBandTaskOutput = WrittenBand;
 interface TaskMap {
   project: { input: ProjectTaskInput; output: ProjectTaskOutput };
   warmUp: { input: Record<string, never>; output: null };
+  footprints: { input: FootprintsTaskInput; output: FootprintsTaskOutput };
   ping: { input: PingTaskInput; output: PingTaskOutput };
   pairFit: { input: PairFitTaskInput; output: PairFitTaskOutput };
   load: { input: LoadTaskInput; output: LoadTaskOutput };
@@ -316,6 +331,20 @@ async function coaddBandTask(input: CoaddBandTaskInput): Promise<TaskResult<'coa
   return { output: await coaddBand(input), transfer: [] };
 }
 
+async function footprintsTask(input: FootprintsTaskInput): Promise<TaskResult<'footprints'>> {
+  const { imageFootprint } = await import('../stages/project.js');
+  const { header: template } = templateOf(input.template);
+  const output: FootprintsTaskOutput = input.images.map((im) => {
+    try {
+      return imageFootprint(new Header(im.cards), im.shape, template);
+    } catch (err) {
+      const e = err instanceof MosaicError ? err : new MosaicError('E_INTERNAL', String(err));
+      return { error: { code: e.code, message: e.message } };
+    }
+  });
+  return { output, transfer: [] };
+}
+
 async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
   if (input.fail) throw new MosaicError('E_RUN', 'ping asked to fail', { stage: 'ping', file: input.file });
   let sum = 0;
@@ -331,6 +360,8 @@ export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promi
       return projectTask(input as ProjectTaskInput) as Promise<TaskResult<T>>;
     case 'ping':
       return pingTask(input as PingTaskInput) as Promise<TaskResult<T>>;
+    case 'footprints':
+      return footprintsTask(input as FootprintsTaskInput) as Promise<TaskResult<T>>;
     case 'warmUp':
       // Load what the projections need (the first task would otherwise wait for it).
       return Promise.all([import('../fits/read.js'), import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js')])

@@ -28,6 +28,12 @@ export const DIRECT_ALIGN = 4096;
 const STAGING_BYTES = 1 << 22;
 
 /**
+ * Staging buffers on their way to the file at most; past that the next full one is written
+ * synchronously (a caller writing faster than the device waits instead of allocating).
+ */
+const MAX_IN_FLIGHT = 3;
+
+/**
  * A view of `bytes` bytes whose memory starts on a {@link DIRECT_ALIGN} boundary, or undefined
  * without the native addon.
  */
@@ -142,6 +148,10 @@ export class DirectAppender {
     const position = this.position;
     this.position += buffer.byteLength;
     this.fill = 0;
+    if (this.spare.length === 0 && this.inFlight >= MAX_IN_FLIGHT) {
+      writeAll(this.fd, buffer, position);
+      return;
+    }
     this.inFlight++;
     this.staging = this.spare.pop() ?? alignedBytes(STAGING_BYTES)!;
     const done = (err: unknown, written = 0) => {

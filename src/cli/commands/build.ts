@@ -23,7 +23,7 @@ export const buildCommand: Command = {
     { name: 'png', type: 'string', arg: 'OUT.png', help: 'Also write a PNG preview' },
     { name: 'workdir', type: 'string', arg: 'DIR', help: 'Keep every intermediate file here (Montage names)' },
     { name: 'threads', type: 'integer', min: 1, help: 'Worker threads (default: all cores)' },
-    { name: 'memory-cache', type: 'integer', min: 0, arg: 'MiB', help: 'Keep the projected images in memory when they fit this (default 384, or 1/8 of RAM if less; above: temporary scratch files). M17 size needs ~850: faster, more memory' },
+    { name: 'memory-cache', type: 'integer', min: 0, arg: 'MiB', help: 'Obsolete, ignored: build keeps no projected images between its passes (accepted so that scripts keep working)' },
     { name: 'method', type: 'enum', values: PROJECT_METHODS, default: 'exact', help: 'Resampling method' },
     { name: 'combine', type: 'enum', values: COMBINE_METHODS, default: 'mean', help: 'How to combine overlapping pixels' },
   ],
