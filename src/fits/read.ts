@@ -8,7 +8,7 @@
 import { MosaicError, asMosaicError } from '../errors.js';
 import { Header } from './header.js';
 import { decompressImage } from './compressed.js';
-import { allocatePixels, decodePixels, scalingOf, usesFloat32 } from './pixels.js';
+import { allocatePixels, decodePixels, nativeView, scalingOf, usesFloat32 } from './pixels.js';
 import { openFitsSource, type FitsSource } from './source.js';
 import { scanHdus } from './structure.js';
 import type { FitsFile, FitsHdu, FitsImage, FitsRowBand, PixelArray } from './types.js';
@@ -23,6 +23,38 @@ export interface ReadFitsOptions {
 export interface ReadImageOptions extends ReadFitsOptions {
   /** HDU index (0 = primary). Default: the first image HDU (plain or tile-compressed) that has data. */
   hdu?: number;
+  /**
+   * Read (plain files) into these buffers instead of new ones: the image returned then lives
+   * in them until the next read with the same buffers. For a thread that reads image after
+   * image and is done with each before the next.
+   */
+  reuse?: ImageBuffers;
+}
+
+/**
+ * Memory {@link readImage} reuses from one call to the next (`ReadImageOptions.reuse`), grown
+ * as needed: fresh megabytes cost their page faults on every image otherwise.
+ */
+export class ImageBuffers {
+  private raw = Buffer.alloc(0);
+  private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
+
+  /** At least `n` bytes (contents arbitrary). */
+  bytes(n: number): Buffer {
+    if (this.raw.length < n) this.raw = Buffer.alloc(n);
+    return this.raw;
+  }
+
+  /** `n` pixels of the type `float32` asks for (contents arbitrary). */
+  pixels(n: number, float32: boolean): PixelArray {
+    if (float32) {
+      if (this.f32.length < n) this.f32 = new Float32Array(n);
+      return this.f32.subarray(0, n);
+    }
+    if (this.f64.length < n) this.f64 = new Float64Array(n);
+    return this.f64.subarray(0, n);
+  }
 }
 
 /** Options of {@link readImageRows}. */
@@ -125,14 +157,20 @@ export function compressedImageHeader(hdu: FitsHdu): Header {
 export async function readImage(path: string, options: ReadImageOptions = {}): Promise<FitsImage> {
   return withSource(path, async (source) => {
     const hdu = await locateImage(source, options);
-    const raw = await source.read(hdu.dataOffset, hdu.dataBytes);
+    const reuse = options.reuse && hdu.type !== 'compressed-image' ? options.reuse : undefined;
+    const raw = await source.read(hdu.dataOffset, hdu.dataBytes, reuse?.bytes(hdu.dataBytes));
     if (hdu.type === 'compressed-image') {
       return { header: compressedImageHeader(hdu), shape: hdu.shape, data: decompressImage(hdu, raw, path), bitpix: hdu.bitpix };
     }
     const scaling = scalingOf(hdu.header, hdu.bitpix);
     const n = hdu.shape.reduce((a, b) => a * b, 1);
-    const data = allocatePixels(n, usesFloat32(hdu.bitpix, scaling), path);
-    decodePixels(raw.subarray(0, n * (Math.abs(hdu.bitpix) / 8)), hdu.bitpix, scaling, data);
+    const body = raw.subarray(0, n * (Math.abs(hdu.bitpix) / 8));
+    if (hdu.bitpix === -32 && scaling.bscale === 1 && scaling.bzero === 0 && body.byteOffset % 4 === 0) {
+      // Physical values are the raw floats: the byte-swapped buffer itself, no copy.
+      return { header: hdu.header, shape: hdu.shape, data: nativeView(body, -32) as Float32Array, bitpix: hdu.bitpix };
+    }
+    const data = reuse ? reuse.pixels(n, usesFloat32(hdu.bitpix, scaling)) : allocatePixels(n, usesFloat32(hdu.bitpix, scaling), path);
+    decodePixels(body, hdu.bitpix, scaling, data);
     return { header: hdu.header, shape: hdu.shape, data, bitpix: hdu.bitpix };
   });
 }

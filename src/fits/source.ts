@@ -16,10 +16,11 @@ export interface FitsSource {
   readonly size: number;
   readonly gzip: boolean;
   /**
-   * `length` bytes from `offset`, in a fresh buffer that the caller may modify.
+   * `length` bytes from `offset`, in a fresh buffer that the caller may modify — or, for a plain
+   * file given `into` (at least `length` bytes), in its first `length` bytes.
    * @throws MosaicError E_FITS_TRUNCATED when the range passes the end.
    */
-  read(offset: number, length: number): Promise<Buffer>;
+  read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -39,9 +40,9 @@ class MemorySource implements FitsSource {
 class FileSource implements FitsSource {
   readonly gzip = false;
   constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number) {}
-  async read(offset: number, length: number): Promise<Buffer> {
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     checkRange(this, offset, length);
-    const buf = allocate(length, this.path);
+    const buf = into && into.length >= length ? into.subarray(0, length) : allocate(length, this.path);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await this.handle.read(buf, done, length - done, offset + done);

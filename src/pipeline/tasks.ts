@@ -7,6 +7,7 @@
  */
 import { Header, type Card } from '../fits/header.js';
 import { Wcs } from '../wcs/wcs.js';
+import { ImageBuffers } from '../fits/read.js';
 import { MosaicError } from '../errors.js';
 import type { FitsImage, PixelArray } from '../fits/types.js';
 import type { ProjectMethod } from '../stages/project.js';
@@ -164,6 +165,9 @@ export interface TaskResult<T extends TaskName> {
   transfer: ArrayBuffer[];
 }
 
+/** The read buffers of this thread's projections. */
+const projectReads = new ImageBuffers();
+
 async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project'>> {
   const t0 = performance.now();
   // Loaded on first use: a thread that only pings never loads the kernels or the WCS.
@@ -173,7 +177,8 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
     import('../stages/project.js'),
   ]);
   const template = new Header(input.template);
-  const image = await readImage(input.file, input.hdu === undefined ? {} : { hdu: input.hdu });
+  // The image is done with before this thread reads the next: one set of buffers for all.
+  const image = await readImage(input.file, { ...(input.hdu === undefined ? {} : { hdu: input.hdu }), reuse: projectReads });
   let p;
   try {
     // Without pixels to send back, the result is written or copied below before the next

@@ -17,6 +17,7 @@
  * `expand` (mProject -X, which may place pixels outside the template), then shrink-wrapped
  * to the pixels with area > 0; blank pixels are NaN with area 0; output BITPIX is -64.
  */
+import { isMainThread } from 'node:worker_threads';
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import type { FitsImage, PixelArray } from '../fits/types.js';
@@ -506,12 +507,18 @@ function mapCentres(input: ProjectInput, box: PixelBox): { x: Float64Array; y: F
 /** Largest scratch array kept for reuse (elements); bigger ones are allocated per call. */
 const SCRATCH_MAX = 1 << 21;
 const scratchRefs: (WeakRef<ArrayBuffer> | undefined)[] = [];
+/**
+ * In pool threads, which project image after image, the scratch is also held strongly: a
+ * collected buffer comes back as fresh pages, whose faults cost more than the memory kept.
+ */
+const scratchHeld: (ArrayBuffer | undefined)[] = [];
+const HOLD_SCRATCH = !isMainThread;
 
 /**
  * Scratch array `slot` of this thread, length n: reused between calls (allocating and
- * zeroing megabytes per image cost more than the work done in them) and weakly held, so the
- * GC may reclaim it between images. Contents are arbitrary; callers write before reading.
- * Slots 0–4 never leave {@link projectArrays}; 5–6 hold its result with `reuseOutput`.
+ * zeroing megabytes per image cost more than the work done in them) and, on the main thread,
+ * weakly held, so the GC may reclaim it between images. Contents are arbitrary; callers write
+ * before reading. Slots 0–4 never leave {@link projectArrays}; 5–6 hold its result with `reuseOutput`.
  */
 interface ScratchConstructor<T> {
   new (n: number): T;
@@ -526,6 +533,7 @@ function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: Scratc
   if (old && old.byteLength >= n * ctor.BYTES_PER_ELEMENT) return new ctor(old, 0, n);
   const fresh = new ctor(Math.max(n, old ? old.byteLength / ctor.BYTES_PER_ELEMENT : 0));
   scratchRefs[slot] = new WeakRef(fresh.buffer as ArrayBuffer);
+  if (HOLD_SCRATCH) scratchHeld[slot] = fresh.buffer as ArrayBuffer;
   return fresh.subarray(0, n) as T;
 }
 
