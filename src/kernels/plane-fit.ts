@@ -1,6 +1,7 @@
 /**
  * The fit/clip passes of the robust plane fit z ≈ a·x + b·y + c — the TypeScript twin of
- * `crates/mosaic-core/src/plane_fit.rs` (bit-identical: same operations, same order).
+ * `crates/mosaic-core/src/plane_fit.rs` (bit-identical: same operations, same order; each sum
+ * runs over four lanes, point i in lane i % 4, combined as (l0 + l1) + (l2 + l3)).
  * Montage's mFitplane (Caltech-IPAC/Montage `MontageLib/Fitplane/montageFitplane.c`): an
  * ordinary least-squares fit, then refits on the points within clip·rms of the previous fit,
  * where rms is measured over the points within clip·(previous rms) of the fit. The driver
@@ -107,6 +108,11 @@ function keptExtent(px: Float64Array, py: Float64Array, resid: Float64Array, all
   box[3] = ymax;
 }
 
+/** Sum `s` of the lane sums (four per sum, from index 4·s): (l0 + l1) + (l2 + l3). */
+function combined(lanes: Float64Array, s: number): number {
+  return lanes[4 * s] + lanes[4 * s + 1] + (lanes[4 * s + 2] + lanes[4 * s + 3]);
+}
+
 /**
  * Solve [[m00, m01], [m01, m11]]·p = [r0, r1] by Gaussian elimination with partial pivoting:
  * the n = 2 case of `solveSmall` (src/background/plane-fit.ts), operation for operation.
@@ -174,33 +180,37 @@ export function planeFitPassesTs(
   let pb = NaN;
   let pc = NaN;
   let prms = NaN;
+  const lanes = new Float64Array(36);
   for (let it = 0; it < iterations; it++) {
     const clipping = rms > 0;
     const limit = clip * rms;
-    let cnt = 0;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let sxy = 0;
-    let syy = 0;
-    let sz = 0;
-    let sxz = 0;
-    let syz = 0;
+    // Sums over four lanes, point i in lane i % 4, combined as (l0 + l1) + (l2 + l3) (plane_fit.rs `LANES`).
+    lanes.fill(0);
     for (let i = 0; i < n; i++) {
       if (clipping && Math.abs(resid[i]) > limit) continue;
       const xi = px[i];
       const yi = py[i];
       const zi = pz[i];
-      cnt++;
-      sx += xi;
-      sy += yi;
-      sxx += xi * xi;
-      sxy += xi * yi;
-      syy += yi * yi;
-      sz += zi;
-      sxz += xi * zi;
-      syz += yi * zi;
+      const k = i & 3;
+      lanes[k] += xi;
+      lanes[4 + k] += yi;
+      lanes[8 + k] += xi * xi;
+      lanes[12 + k] += xi * yi;
+      lanes[16 + k] += yi * yi;
+      lanes[20 + k] += zi;
+      lanes[24 + k] += xi * zi;
+      lanes[28 + k] += yi * zi;
+      lanes[32 + k] += 1;
     }
+    const sx = combined(lanes, 0);
+    const sy = combined(lanes, 1);
+    const sxx = combined(lanes, 2);
+    const sxy = combined(lanes, 3);
+    const syy = combined(lanes, 4);
+    const sz = combined(lanes, 5);
+    const sxz = combined(lanes, 6);
+    const syz = combined(lanes, 7);
+    const cnt = combined(lanes, 8);
     if (cnt === 0) {
       if (it === 0) {
         out[PLANE_FIT_OUT.status] = STATUS_NO_POINTS;
@@ -241,16 +251,17 @@ export function planeFitPassesTs(
     [resid, keptBy] = [keptBy, resid];
     // rms over the points within clip·(previous rms) of the new plane (all points on the first pass).
     const rmsLimit = clip * rms;
-    let szz = 0;
-    let rcnt = 0;
+    lanes.fill(0, 0, 8);
     for (let i = 0; i < n; i++) {
       const r = pz[i] - (a * px[i] + b * py[i] + c);
       resid[i] = r;
       const dz = Math.abs(r);
       if (it > 0 && dz > rmsLimit) continue;
-      szz += dz * dz;
-      rcnt++;
+      lanes[i & 3] += dz * dz;
+      lanes[4 + (i & 3)] += 1;
     }
+    const szz = combined(lanes, 0);
+    const rcnt = combined(lanes, 1);
     if (rcnt === 0) break;
     rms = Math.sqrt(szz / rcnt);
     npixel = rcnt;

@@ -155,7 +155,8 @@ describe('solveBackgroundModel', () => {
         expect(Math.abs(p.c - levels[k].c)).toBeLessThan(1e-6);
       }
       const errs = [10, 100, 1000, 7500, 1e6, 1e9].map(at);
-      for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1] * (1 + 1e-9));
+      // Monotone down to the rounding floor (~1e-11 here, where the last two sit).
+      for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1] * (1 + 1e-9) + 1e-10);
       expect(errs[0]).toBeGreaterThan(1e-3); // few sweeps: visibly damped
       expect(errs[errs.length - 1]).toBeLessThan(1e-6);
     });

@@ -5,35 +5,34 @@ import { rng } from '../kernels/random.js';
 
 /**
  * The plain formulation of the robust fit, one point at a time over the raw input (the
- * implementation before the fast one): the reference the fast path must match bit for bit.
+ * implementation before the fast one), its sums over four lanes as the fast path keeps them
+ * (the k-th finite point in lane k % 4, combined as (l0 + l1) + (l2 + l3)): the reference the
+ * fast path must match bit for bit.
  */
 function referenceFit(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, options: PlaneFitOptions = {}): PointPlaneFit {
   const { levelOnly = false, iterations = 20, clip = 2 } = options;
   let [a, b, c, rms, npixel] = [0, 0, 0, 0, 0];
   let m = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, syy: 0 };
   let box = { xmin: 0, xmax: 0, ymin: 0, ymax: 0 };
+  const combine = (l: number[]) => l[0] + l[1] + (l[2] + l[3]);
   for (let it = 0; it < iterations; it++) {
-    const s = { n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, syy: 0 };
-    let [sz, sxz, syz] = [0, 0, 0];
+    const L = Array.from({ length: 9 }, () => [0, 0, 0, 0]);
     const bb = { xmin: Infinity, xmax: -Infinity, ymin: Infinity, ymax: -Infinity };
+    let k = -1;
     for (let i = 0; i < z.length; i++) {
       const [xi, yi, zi] = [x[i], y[i], z[i]];
       if (Number.isNaN(zi)) continue;
+      k++;
       if (rms > 0 && Math.abs(zi - (a * xi + b * yi + c)) > clip * rms) continue;
-      s.n++;
-      s.sx += xi;
-      s.sy += yi;
-      s.sxx += xi * xi;
-      s.sxy += xi * yi;
-      s.syy += yi * yi;
-      sz += zi;
-      sxz += xi * zi;
-      syz += yi * zi;
+      const terms = [xi, yi, xi * xi, xi * yi, yi * yi, zi, xi * zi, yi * zi, 1];
+      terms.forEach((t, q) => (L[q][k & 3] += t));
       bb.xmin = Math.min(bb.xmin, xi);
       bb.xmax = Math.max(bb.xmax, xi);
       bb.ymin = Math.min(bb.ymin, yi);
       bb.ymax = Math.max(bb.ymax, yi);
     }
+    const [sx, sy, sxx, sxy, syy, sz, sxz, syz, n] = L.map(combine);
+    const s = { n, sx, sy, sxx, sxy, syy };
     if (s.n === 0) break;
     if (levelOnly) [a, b, c] = [0, 0, sz / s.n];
     else {
@@ -50,14 +49,20 @@ function referenceFit(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<n
       c = sz / s.n - a * mx - b * my;
     }
     [m, box] = [s, bb];
-    let [szz, cnt] = [0, 0];
+    const R = [
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ];
+    k = -1;
     for (let i = 0; i < z.length; i++) {
       if (Number.isNaN(z[i])) continue;
+      k++;
       const dz = Math.abs(z[i] - (a * x[i] + b * y[i] + c));
       if (it > 0 && dz > clip * rms) continue;
-      szz += dz * dz;
-      cnt++;
+      R[0][k & 3] += dz * dz;
+      R[1][k & 3] += 1;
     }
+    const [szz, cnt] = R.map(combine);
     if (cnt === 0) break;
     [rms, npixel] = [Math.sqrt(szz / cnt), cnt];
     if (rms <= 1e-12 * (Math.abs(sz / s.n) + Math.abs(a) * Math.abs(box.xmax - box.xmin) + Math.abs(b) * Math.abs(box.ymax - box.ymin) + 1e-300)) break;

@@ -3,9 +3,10 @@
 //! fit, then refits on the points within `clip`·rms of the previous fit, where rms is measured
 //! over the points within `clip`·(previous rms) of the fit.
 //!
-//! TypeScript twin: `src/kernels/plane-fit.ts`, bit-identical: every sum runs in point order
-//! with the same IEEE operations (no FMA, no reassociation), and the 2×2 solve is the n = 2
-//! case of `solveSmall` in `src/background/plane-fit.ts` (partial pivoting, same arithmetic).
+//! TypeScript twin: `src/kernels/plane-fit.ts`, bit-identical: every sum runs over four lanes
+//! (point i in lane i % 4, combined as (l0 + l1) + (l2 + l3), so AVX2 runs four points per
+//! instruction) with the same IEEE operations (no FMA), and the 2×2 solve is the n = 2 case of
+//! `solveSmall` in `src/background/plane-fit.ts` (partial pivoting, same arithmetic).
 //! The caller (src/background/plane-fit.ts) drops NaN values beforehand.
 
 use crate::error::{check_len, KernelError};
@@ -138,6 +139,197 @@ fn kept_extent(px: &[f64], py: &[f64], resid: &[f64], all: bool, limit: f64) -> 
     [xmin, xmax, ymin, ymax]
 }
 
+/// Lanes of the sums: point `i` adds into lane `i % LANES`, and the lanes combine as
+/// `(l0 + l1) + (l2 + l3)` — one order for the scalar loop, the AVX2 lanes and the TypeScript
+/// twin, so all three give the same bits.
+const LANES: usize = 4;
+
+/// The sums of one fit pass over the kept points.
+#[derive(Default, Clone, Copy)]
+struct FitSums {
+    cnt: usize,
+    sx: f64,
+    sy: f64,
+    sxx: f64,
+    sxy: f64,
+    syy: f64,
+    sz: f64,
+    sxz: f64,
+    syz: f64,
+}
+
+#[inline(always)]
+fn combine(l: &[f64; LANES]) -> f64 {
+    (l[0] + l[1]) + (l[2] + l[3])
+}
+
+/// Per-lane partial sums of a fit pass: x, y, xx, xy, yy, z, xz, yz, and the count (as f64).
+type FitLanes = [[f64; LANES]; 9];
+
+/// Adds point `i` (kept when `!(|resid[i]| > test)`) into its lane.
+#[inline(always)]
+fn fit_point(l: &mut FitLanes, i: usize, (x, y, z, r): (f64, f64, f64, f64), test: f64) {
+    // Branch-free (the clipped points are scattered, so a branch mispredicts): a clipped point
+    // adds +0.0 to every sum, which leaves it unchanged — a sum that starts at +0.0 is never
+    // −0.0 — so the sums are those of the kept points alone, bit for bit.
+    let m = keep::mask(r.abs(), test);
+    let (xi, yi, zi) = (keep::apply(x, m), keep::apply(y, m), keep::apply(z, m));
+    let k = i % LANES;
+    let terms = [xi, yi, xi * xi, xi * yi, yi * yi, zi, xi * zi, yi * zi, keep::count(m) as f64];
+    for (s, t) in l.iter_mut().zip(terms) {
+        s[k] += t;
+    }
+}
+
+/// The sums of a fit pass over the points kept by `test` (see [`LANES`]).
+fn fit_sums(px: &[f64], py: &[f64], pz: &[f64], resid: &[f64], test: f64) -> FitSums {
+    let n = pz.len();
+    let (px, py, resid) = (&px[..n], &py[..n], &resid[..n]);
+    let mut l: FitLanes = [[0.0; LANES]; 9];
+    #[allow(unused_mut)]
+    let mut start = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked); the slices hold n points.
+            start = unsafe { avx2::fit_lanes(px, py, pz, resid, test, &mut l) };
+        }
+    }
+    for i in start..n {
+        fit_point(&mut l, i, (px[i], py[i], pz[i], resid[i]), test);
+    }
+    FitSums {
+        cnt: combine(&l[8]) as usize,
+        sx: combine(&l[0]),
+        sy: combine(&l[1]),
+        sxx: combine(&l[2]),
+        sxy: combine(&l[3]),
+        syy: combine(&l[4]),
+        sz: combine(&l[5]),
+        sxz: combine(&l[6]),
+        syz: combine(&l[7]),
+    }
+}
+
+/// Residuals of the plane `(a, b, c)` into `resid`, and the sum of squares and count of those
+/// with `!(|r| > test)` (see [`LANES`]).
+fn residual_sums(px: &[f64], py: &[f64], pz: &[f64], (a, b, c): (f64, f64, f64), resid: &mut [f64], test: f64) -> (f64, usize) {
+    let n = pz.len();
+    let (px, py, resid) = (&px[..n], &py[..n], &mut resid[..n]);
+    let mut l = [[0.0f64; LANES]; 2];
+    #[allow(unused_mut)]
+    let mut start = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked); the slices hold n points.
+            start = unsafe { avx2::residual_lanes(px, py, pz, (a, b, c), resid, test, &mut l) };
+        }
+    }
+    for i in start..n {
+        let r = pz[i] - (a * px[i] + b * py[i] + c);
+        resid[i] = r;
+        let dz = r.abs();
+        let m = keep::mask(dz, test);
+        l[0][i % LANES] += keep::apply(dz * dz, m);
+        l[1][i % LANES] += keep::count(m) as f64;
+    }
+    (combine(&l[0]), combine(&l[1]) as usize)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    //! The AVX2 lanes of `fit_sums` and `residual_sums`: four points per instruction, point i
+    //! in lane i % 4, the same IEEE operations as the scalar loop.
+    use super::{FitLanes, LANES};
+    use std::arch::x86_64::*;
+
+    /// Four values of `v` from `i` on. Safety: `i + 4 <= v.len()`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn at(v: &[f64], i: usize) -> __m256d {
+        debug_assert!(i + 4 <= v.len());
+        _mm256_loadu_pd(v.as_ptr().add(i))
+    }
+
+    /// Adds the lanes `v` into `l`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store_lanes(l: &mut [f64; LANES], v: __m256d) {
+        let mut t = [0.0; LANES];
+        // SAFETY: `t` holds four values.
+        unsafe { _mm256_storeu_pd(t.as_mut_ptr(), v) };
+        *l = t;
+    }
+
+    /// `fit_sums` for points `0..n − n % 4` (into the still empty lanes `l`); returns how many.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; the slices hold at least `pz.len()` points.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn fit_lanes(px: &[f64], py: &[f64], pz: &[f64], resid: &[f64], test: f64, l: &mut FitLanes) -> usize {
+        let n = pz.len();
+        assert!(px.len() >= n && py.len() >= n && resid.len() >= n);
+        let end = n - n % LANES;
+        let (t, sign, one) = (_mm256_set1_pd(test), _mm256_set1_pd(-0.0), _mm256_set1_pd(1.0));
+        let mut acc = [_mm256_setzero_pd(); 9];
+        let mut i = 0;
+        while i < end {
+            // !(|r| > test): true for a NaN residual, as the scalar mask.
+            let m = _mm256_cmp_pd::<_CMP_NGT_UQ>(_mm256_andnot_pd(sign, at(resid, i)), t);
+            let (x, y, z) = (_mm256_and_pd(at(px, i), m), _mm256_and_pd(at(py, i), m), _mm256_and_pd(at(pz, i), m));
+            let terms = [
+                x,
+                y,
+                _mm256_mul_pd(x, x),
+                _mm256_mul_pd(x, y),
+                _mm256_mul_pd(y, y),
+                z,
+                _mm256_mul_pd(x, z),
+                _mm256_mul_pd(y, z),
+                _mm256_and_pd(one, m),
+            ];
+            for (a, v) in acc.iter_mut().zip(terms) {
+                *a = _mm256_add_pd(*a, v);
+            }
+            i += LANES;
+        }
+        for (s, a) in l.iter_mut().zip(acc) {
+            store_lanes(s, a);
+        }
+        end
+    }
+
+    /// `residual_sums` for points `0..n − n % 4` (into the still empty lanes `l`); returns how many.
+    ///
+    /// # Safety
+    /// As [`fit_lanes`].
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn residual_lanes(px: &[f64], py: &[f64], pz: &[f64], (a, b, c): (f64, f64, f64), resid: &mut [f64], test: f64, l: &mut [[f64; LANES]; 2]) -> usize {
+        let n = pz.len();
+        assert!(px.len() >= n && py.len() >= n && resid.len() >= n);
+        let end = n - n % LANES;
+        let (va, vb, vc) = (_mm256_set1_pd(a), _mm256_set1_pd(b), _mm256_set1_pd(c));
+        let (t, sign, one) = (_mm256_set1_pd(test), _mm256_set1_pd(-0.0), _mm256_set1_pd(1.0));
+        let (mut szz, mut cnt) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+        let mut i = 0;
+        while i < end {
+            // r = z − ((a·x + b·y) + c), as the scalar `a * x + b * y + c`.
+            let plane = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(va, at(px, i)), _mm256_mul_pd(vb, at(py, i))), vc);
+            let r = _mm256_sub_pd(at(pz, i), plane);
+            _mm256_storeu_pd(resid.as_mut_ptr().add(i), r);
+            let dz = _mm256_andnot_pd(sign, r);
+            let m = _mm256_cmp_pd::<_CMP_NGT_UQ>(dz, t);
+            szz = _mm256_add_pd(szz, _mm256_and_pd(_mm256_mul_pd(dz, dz), m));
+            cnt = _mm256_add_pd(cnt, _mm256_and_pd(one, m));
+            i += LANES;
+        }
+        store_lanes(&mut l[0], szz);
+        store_lanes(&mut l[1], cnt);
+        end
+    }
+}
+
 /// Solves [[m00, m01], [m01, m11]]·p = r by Gaussian elimination with partial pivoting:
 /// the n = 2 case of the TypeScript `solveSmall`, operation for operation. None when singular
 /// to working precision (or when a coefficient is NaN, as `Math.max` propagates NaN there).
@@ -219,25 +411,7 @@ pub fn plane_fit_passes_in(
         let limit = clip * rms;
         // Not clipping is the test against +∞ (never true, even for a NaN residual).
         let test = if clipping { limit } else { f64::INFINITY };
-        let (mut cnt, mut sx, mut sy, mut sxx, mut sxy, mut syy, mut sz, mut sxz, mut syz) = (0usize, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        // Branch-free (the clipped points are scattered, so a branch mispredicts): a clipped
-        // point adds +0.0 to every sum, which leaves it unchanged — a sum that starts at +0.0
-        // is never −0.0 — so the sums are those of the kept points alone, bit for bit.
-        for i in 0..n {
-            let m = keep::mask(resid[i].abs(), test);
-            let xi = keep::apply(px[i], m);
-            let yi = keep::apply(py[i], m);
-            let zi = keep::apply(pz[i], m);
-            cnt += keep::count(m);
-            sx += xi;
-            sy += yi;
-            sxx += xi * xi;
-            sxy += xi * yi;
-            syy += yi * yi;
-            sz += zi;
-            sxz += xi * zi;
-            syz += yi * zi;
-        }
+        let FitSums { cnt, sx, sy, sxx, sxy, syy, sz, sxz, syz } = fit_sums(px, py, pz, resid, test);
         if cnt == 0 {
             if it == 0 {
                 return Ok(PlaneFitOutcome::NoPoints);
@@ -271,16 +445,8 @@ pub fn plane_fit_passes_in(
         kept_limit = limit;
         std::mem::swap(&mut resid, &mut kept_by);
         let rms_limit = clip * rms;
-        let (mut szz, mut rcnt) = (0.0f64, 0usize);
         let rms_test = if it == 0 { f64::INFINITY } else { rms_limit };
-        for i in 0..n {
-            let r = pz[i] - (a * px[i] + b * py[i] + c);
-            resid[i] = r;
-            let dz = r.abs();
-            let m = keep::mask(dz, rms_test);
-            szz += keep::apply(dz * dz, m);
-            rcnt += keep::count(m);
-        }
+        let (szz, rcnt) = residual_sums(px, py, pz, (a, b, c), resid, rms_test);
         if rcnt == 0 {
             break;
         }
