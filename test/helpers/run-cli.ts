@@ -1,7 +1,7 @@
 /** Run one `mosaic` command in-process, capturing its output (no build of dist/ needed). */
 import { PassThrough, Readable } from 'node:stream';
 import { runCommand } from '../../src/cli/command.js';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { loadCommand } from '../../src/cli/commands/index.js';
 
 /** Exit code and the text written to stdout and stderr. */
 export interface CliResult {
@@ -12,7 +12,7 @@ export interface CliResult {
 
 /** `mosaic <name> ...argv`, in-process, with `stdin` as its standard input (default: a stream that never ends). Throws when no command has that name. */
 export async function runCli(name: string, argv: string[], stdin?: string): Promise<CliResult> {
-  const cmd = COMMANDS.find((c) => c.name === name);
+  const cmd = await loadCommand(name);
   if (!cmd) throw new Error(`no command ${name}`);
   const collect = () => {
     const s = new PassThrough();
