@@ -25,7 +25,7 @@ import { native } from '../native/load.js';
 export const DIRECT_ALIGN = 4096;
 
 /** Bytes gathered before each write (a multiple of {@link DIRECT_ALIGN}). */
-const STAGING_BYTES = 1 << 22;
+const STAGING_BYTES = 1 << 21;
 
 /**
  * Staging buffers on their way to the file at most; past that the next full one is written
