@@ -28,10 +28,12 @@ export const DIRECT_ALIGN = 4096;
 const STAGING_BYTES = 1 << 21;
 
 /**
- * Staging buffers on their way to the file at most; past that the next full one is written
- * synchronously (a caller writing faster than the device waits instead of allocating).
+ * Staging buffers on their way to the file at most (a band of a large mosaic, written in one
+ * go, fills several before the event loop can hear of the first one's completion); past that
+ * the next full one is written synchronously: a caller writing faster than the device waits
+ * instead of allocating.
  */
-const MAX_IN_FLIGHT = 3;
+const MAX_IN_FLIGHT = 12;
 
 /**
  * A view of `bytes` bytes whose memory starts on a {@link DIRECT_ALIGN} boundary, or undefined
