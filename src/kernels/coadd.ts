@@ -39,3 +39,29 @@ export function coaddAccumulateTs(
 export function coaddFinishTs(sumVW: Float64Array, sumW: Float64Array, out: Float64Array, threshold: number): void {
   for (let p = 0; p < out.length; p++) out[p] = sumW[p] > threshold ? sumVW[p] / sumW[p] : NaN;
 }
+
+/**
+ * coadd.rs `coadd_finish_rows_be` (arguments trusted): the mean and the summed weight of
+ * `rows` rows of `width` sums from column `x0` (sums `stride` wide) as big-endian doubles;
+ * with `clear` the sums read are zeroed.
+ */
+export function coaddFinishRowsBigEndianTs(
+  sumVW: Float64Array, sumW: Float64Array, stride: number, x0: number, width: number, rows: number,
+  outValue: Uint8Array, outArea: Uint8Array, threshold: number, clear: boolean,
+): void {
+  const dv = new DataView(outValue.buffer, outValue.byteOffset, outValue.byteLength);
+  const da = new DataView(outArea.buffer, outArea.byteOffset, outArea.byteLength);
+  for (let j = 0; j < rows; j++) {
+    const at = j * stride + x0;
+    for (let i = 0; i < width; i++) {
+      const w = sumW[at + i];
+      const o = 8 * (j * width + i);
+      dv.setFloat64(o, w > threshold ? sumVW[at + i] / w : NaN, false);
+      da.setFloat64(o, w, false);
+    }
+    if (clear) {
+      sumVW.fill(0, at, at + width);
+      sumW.fill(0, at, at + width);
+    }
+  }
+}

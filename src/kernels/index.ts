@@ -10,7 +10,7 @@
  */
 import { native } from '../native/load.js';
 import { coveredBoundsTs, cropWithAreaTs, type SolidAngleSource } from './area-crop.js';
-import { coaddAccumulateTs, coaddFinishTs } from './coadd.js';
+import { coaddAccumulateTs, coaddFinishRowsBigEndianTs, coaddFinishTs } from './coadd.js';
 import { diffPixelsTs, type DiffCrop, type DiffInput } from './diff.js';
 import { fillCornerCellsTs } from './corner-fill.js';
 import { histogramTs } from './histogram.js';
@@ -354,6 +354,48 @@ export function diffPixels(o: DiffPixelsOptions): DiffCrop | null {
     return info[0] ? { i0: info[1], j0: info[2], width: info[3], height: info[4], npixel: info[5] } : null;
   }
   return diffPixelsTs(plus, minus, box.x0, box.y0, box.width, box.height, factor, tol, o.noAreas ?? false, o.outValue, o.outArea);
+}
+
+/** Options of {@link coaddFinishRowsBigEndian}. */
+export interface CoaddFinishRowsOptions {
+  sumVW: Float64Array;
+  sumW: Float64Array;
+  /** Sums per row; the rows finished start at column `x0` and are `width` long. */
+  stride: number;
+  x0: number;
+  width: number;
+  rows: number;
+  /** 8·width·rows bytes each: BITPIX −64 pixels of the mean and of the summed weight (area). */
+  outValue: Uint8Array;
+  outArea: Uint8Array;
+  /** Pixels with Σweight <= threshold are NaN (default 0). */
+  threshold?: number;
+  /** Zero the sums read (ready for reuse). Default false. */
+  clear?: boolean;
+}
+
+/**
+ * {@link coaddFinish} for a box of rows, straight to the bytes of a FITS file (big-endian
+ * BITPIX −64): the mean and the area, and optionally the sums zeroed on the way.
+ * @throws TypeError / RangeError for bad arguments.
+ */
+export function coaddFinishRowsBigEndian(o: CoaddFinishRowsOptions): void {
+  expectTyped(o.sumVW, 'sumVW', ['Float64Array']);
+  expectTyped(o.sumW, 'sumW', ['Float64Array']);
+  expectLength(o.sumW, 'sumW', o.sumVW.length, 'sumVW.length');
+  const stride = expectSize(o.stride, 'stride', 1);
+  const x0 = expectSize(o.x0, 'x0', 0);
+  const width = expectSize(o.width, 'width', 1);
+  const rows = expectSize(o.rows, 'rows', 0);
+  if (x0 + width > stride || rows * stride > o.sumVW.length) throw new RangeError(`Expected rows inside the sums but received ${rows} rows of ${width} from column ${x0} (stride ${stride})`);
+  expectTyped(o.outValue, 'outValue', ['Uint8Array']);
+  expectTyped(o.outArea, 'outArea', ['Uint8Array']);
+  expectLength(o.outValue, 'outValue', 8 * width * rows, `8*${width}*${rows}`);
+  expectLength(o.outArea, 'outArea', 8 * width * rows, `8*${width}*${rows}`);
+  const threshold = o.threshold === undefined ? 0 : expectNumber(o.threshold, 'threshold');
+  expectDisjoint({ sumVW: o.sumVW, sumW: o.sumW, outValue: o.outValue, outArea: o.outArea }, { sumVW: o.sumVW, sumW: o.sumW, outValue: o.outValue, outArea: o.outArea });
+  if (native?.coaddFinishRowsBigEndian) native.coaddFinishRowsBigEndian(o.sumVW, o.sumW, stride, x0, width, rows, o.outValue, o.outArea, threshold, o.clear ?? false);
+  else coaddFinishRowsBigEndianTs(o.sumVW, o.sumW, stride, x0, width, rows, o.outValue, o.outArea, threshold, o.clear ?? false);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -48,6 +48,11 @@ export interface NativeBinding {
     tileValue: Samples, tileWeight: Samples, tileWidth: number, tileHeight: number, x0: number, y0: number,
   ): Promise<void>;
   coaddFinish(sumVW: Float64Array, sumW: Float64Array, out: Float64Array, threshold: number): void;
+  /** src/kernels/index.ts `coaddFinishRowsBigEndian`. Absent in older builds. */
+  coaddFinishRowsBigEndian?(
+    sumVW: Float64Array, sumW: Float64Array, stride: number, x0: number, width: number, rows: number,
+    outValue: Uint8Array, outArea: Uint8Array, threshold: number, clear: boolean,
+  ): void;
   imageStats(data: Samples): NativeImageStats;
   imageStatsAsync(data: Samples): Promise<NativeImageStats>;
   histogram(data: Samples, min: number, max: number, nbins: number): Float64Array;

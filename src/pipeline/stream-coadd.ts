@@ -291,20 +291,34 @@ class BandWindow {
     const rowsBox = { x0: this.box.x0, y0: ya, width: this.box.width, height: yb - ya };
     const n = rowsBox.width * rowsBox.height;
     const band = this.bands.get(b);
-    let value: Float64Array;
-    let area: Float64Array;
-    if (band) {
-      ({ value, area } = band.sums.finishBox(rowsBox, {}, this.rows));
+    const bytes = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, 8 * n);
+    if (band && this.combine === 'mean') {
+      // Finished straight to file bytes, the sums zeroed for the band's next use (every crop
+      // lies inside its footprint, hence inside the box).
+      const [value, area] = [bytes(this.rows.value), bytes(this.rows.area)];
+      band.sums.finishRowsBigEndian(rowsBox, value, area, { onlyInBox: true });
+      this.writers[0].writeEncodedRows(value);
+      this.writers[1].writeEncodedRows(area);
+      if (this.writers[2]) {
+        band.plain!.finishRowsBigEndian(rowsBox, value, area, { onlyInBox: true });
+        this.writers[2].writeEncodedRows(value);
+      }
     } else {
-      // No image reached these rows.
-      value = this.rows.value.subarray(0, n).fill(NaN);
-      area = this.rows.area.subarray(0, n).fill(0);
-    }
-    this.writers[0].writeEncodedRows(bigEndian(value));
-    this.writers[1].writeEncodedRows(bigEndian(area));
-    if (this.writers[2]) {
-      const plain = band?.plain ? band.plain.finishBox(rowsBox, { area: false }, this.rows).value : this.rows.value.subarray(0, n).fill(NaN);
-      this.writers[2].writeEncodedRows(bigEndian(plain));
+      let value: Float64Array;
+      let area: Float64Array;
+      if (band) {
+        ({ value, area } = band.sums.finishBox(rowsBox, {}, this.rows));
+      } else {
+        // No image reached these rows.
+        value = this.rows.value.subarray(0, n).fill(NaN);
+        area = this.rows.area.subarray(0, n).fill(0);
+      }
+      this.writers[0].writeEncodedRows(bigEndian(value));
+      this.writers[1].writeEncodedRows(bigEndian(area));
+      if (this.writers[2]) {
+        const plain = band?.plain ? band.plain.finishBox(rowsBox, { area: false }, this.rows).value : this.rows.value.subarray(0, n).fill(NaN);
+        this.writers[2].writeEncodedRows(bigEndian(plain));
+      }
     }
     if (band) {
       this.free.push(...band.scratch);

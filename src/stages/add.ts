@@ -25,7 +25,7 @@
  * Montage's `A·(i − crpix1) + B·(j − crpix2) + C` evaluated in each projected image.
  */
 import { MosaicError } from '../errors.js';
-import { coaddAccumulate, coaddFinish } from '../kernels/index.js';
+import { coaddAccumulate, coaddFinish, coaddFinishRowsBigEndian } from '../kernels/index.js';
 import type { Header } from '../fits/header.js';
 import { projectedHeader, type ProjectedImage } from './types.js';
 import type { BackgroundPlane } from './background.js';
@@ -125,6 +125,8 @@ export interface CoadderScratch {
   sumVA: Float64Array;
   sumA: Float64Array;
   count: Uint32Array;
+  /** The sums are all zero (left so by {@link Coadder.finishRowsBigEndian}): no zeroing needed. */
+  clean?: boolean;
 }
 
 /** `scratch` when it holds `n` pixels per array, else a new, larger set. */
@@ -145,6 +147,8 @@ export class Coadder {
   private readonly sumVA: Float64Array;
   private readonly sumA: Float64Array;
   private readonly count: Uint32Array | null;
+  /** The reused arrays, when given (marked clean again by finishRowsBigEndian). */
+  private scratch?: CoadderScratch;
   private readonly kept: Array<{ img: ProjectedImage; plane?: BackgroundPlane }> = [];
   private readonly crpix1: number;
   private readonly crpix2: number;
@@ -167,8 +171,10 @@ export class Coadder {
     const streaming = this.combine !== 'median';
     const scratch = opts.scratch && streaming && opts.scratch.sumA.length >= n ? opts.scratch : undefined;
     if (scratch) {
-      this.sumVA = scratch.sumVA.subarray(0, n).fill(0);
-      this.sumA = scratch.sumA.subarray(0, n).fill(0);
+      this.sumVA = scratch.clean ? scratch.sumVA.subarray(0, n) : scratch.sumVA.subarray(0, n).fill(0);
+      this.sumA = scratch.clean ? scratch.sumA.subarray(0, n) : scratch.sumA.subarray(0, n).fill(0);
+      scratch.clean = false;
+      this.scratch = scratch;
       // The mean needs no counts (the kernel then keeps none).
       this.count = this.combine === 'count' ? scratch.count.subarray(0, n).fill(0) : null;
     } else {
@@ -202,6 +208,33 @@ export class Coadder {
       y0: img.y0 - this.rowStart,
       plane: plane ? { ...plane, crpix1: this.crpix1, crpix2: this.crpix2, originX: img.x0, originY: img.y0 } : undefined,
     });
+  }
+
+  /**
+   * The mean's value and area over `box` (columns inside the template, rows inside this band)
+   * as big-endian BITPIX −64 bytes — what finishBox gives, encoded, in one pass — zeroing the
+   * sums read. With `onlyInBox` (the caller's promise that nothing was accumulated outside the
+   * box) and `box` covering every row of the band, reused arrays are left marked clean, and the
+   * next Coadder on them skips its zeroing. Mean only.
+   * @throws MosaicError E_INTERNAL for another combine or a box outside the band.
+   */
+  finishRowsBigEndian(box: Box, outValue: Uint8Array, outArea: Uint8Array, opts: { onlyInBox?: boolean } = {}): void {
+    if (this.combine !== 'mean' || box.x0 < 0 || box.x0 + box.width > this.width || box.y0 < this.rowStart || box.y0 + box.height > this.rowEnd)
+      throw new MosaicError('E_INTERNAL', 'finishRowsBigEndian needs the mean and a box inside the band', { stage: 'add' });
+    const at = (box.y0 - this.rowStart) * this.width;
+    coaddFinishRowsBigEndian({
+      sumVW: this.sumVA.subarray(at),
+      sumW: this.sumA.subarray(at),
+      stride: this.width,
+      x0: box.x0,
+      width: box.width,
+      rows: box.height,
+      outValue,
+      outArea,
+      clear: true,
+    });
+    const wholeBand = box.y0 === this.rowStart && box.y0 + box.height === this.rowEnd;
+    if (this.scratch && wholeBand && (opts.onlyInBox || (box.x0 === 0 && box.width === this.width))) this.scratch.clean = true;
   }
 
   /** Value and area of every pixel of the band (NaN / 0 where nothing contributed). */

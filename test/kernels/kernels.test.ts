@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  coaddAccumulate, coaddFinish, diffPixels, histogram, histogramAsync, imageStats, imageStatsAsync, medianStack, resample, resampleAsync,
+  coaddAccumulate, coaddFinish, coaddFinishRowsBigEndian, diffPixels, histogram, histogramAsync, imageStats, imageStatsAsync, medianStack, resample, resampleAsync,
 } from '../../src/kernels/index.js';
-import { coaddAccumulateTs, coaddFinishTs } from '../../src/kernels/coadd.js';
+import { coaddAccumulateTs, coaddFinishRowsBigEndianTs, coaddFinishTs } from '../../src/kernels/coadd.js';
 import { diffPixelsTs } from '../../src/kernels/diff.js';
 import { histogramTs } from '../../src/kernels/histogram.js';
 import { medianStackTs } from '../../src/kernels/median.js';
@@ -140,6 +140,41 @@ describe.skipIf(!native)('native == TypeScript', () => {
     expect(sameBits(a.svw, b.svw) && sameBits(a.sw, b.sw)).toBe(true);
     expect(sameBits(b.svw, c.svw) && sameBits(b.sw, c.sw)).toBe(true);
     expect(a.svw.some((q) => q !== 0)).toBe(true);
+  });
+
+  it('coaddFinishRowsBigEndian gives the big-endian bytes of coaddFinish and the sums, and clears them (native and TS alike)', () => {
+    const W = 30;
+    const sums = () => {
+      const svw = Float64Array.from(image(W * 8, 5, 0.2));
+      const sw = Float64Array.from(image(W * 8, 6)).map((w, i) => (i % 7 === 0 ? 0 : w / 10));
+      return { svw, sw };
+    };
+    const [x0, width, rows] = [4, 21, 5];
+    const a = sums();
+    const b = sums();
+    const out = () => ({ v: new Uint8Array(8 * width * rows), a: new Uint8Array(8 * width * rows) });
+    const [oa, ob] = [out(), out()];
+    // Expected: coaddFinish of the same sums, row by row, in big-endian order.
+    const mean = coaddFinish({ sumVW: a.svw, sumW: a.sw });
+    const expected = { v: new Uint8Array(8 * width * rows), a: new Uint8Array(8 * width * rows) };
+    const dv = new DataView(expected.v.buffer);
+    const da = new DataView(expected.a.buffer);
+    for (let j = 0; j < rows; j++)
+      for (let i = 0; i < width; i++) {
+        dv.setFloat64(8 * (j * width + i), mean[(j + 1) * W + x0 + i], false);
+        da.setFloat64(8 * (j * width + i), a.sw[(j + 1) * W + x0 + i], false);
+      }
+    coaddFinishRowsBigEndian({ sumVW: a.svw.subarray(W), sumW: a.sw.subarray(W), stride: W, x0, width, rows, outValue: oa.v, outArea: oa.a, clear: true });
+    coaddFinishRowsBigEndianTs(b.svw.subarray(W), b.sw.subarray(W), W, x0, width, rows, ob.v, ob.a, 0, true);
+    expect(Buffer.from(oa.v).equals(Buffer.from(expected.v)) && Buffer.from(oa.a).equals(Buffer.from(expected.a))).toBe(true);
+    expect(Buffer.from(ob.v).equals(Buffer.from(expected.v)) && Buffer.from(ob.a).equals(Buffer.from(expected.a))).toBe(true);
+    // Cleared exactly where read.
+    for (const s of [a, b])
+      for (let k = 0; k < W * 8; k++) {
+        const [j, i] = [Math.floor(k / W), k % W];
+        const read = j >= 1 && j <= rows && i >= x0 && i < x0 + width;
+        expect(s.svw[k] === 0 && s.sw[k] === 0).toBe(read || (sums().svw[k] === 0 && sums().sw[k] === 0));
+      }
   });
 
   it('diffPixels (mDiff) is bit-identical to its TypeScript twin, partial areas and blanks included', () => {

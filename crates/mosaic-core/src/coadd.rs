@@ -104,6 +104,45 @@ pub fn coadd_finish(sum_vw: &[f64], sum_w: &[f64], out: &mut [f64], threshold: f
     Ok(())
 }
 
+/// [`coadd_finish`] for `rows` rows of `width` sums from column `x0` of sums `stride` wide,
+/// written as big-endian bytes (BITPIX −64 pixels, ready for a FITS file): the mean into
+/// `out_value`, the summed weight (the area) into `out_area`; with `clear`, the sums read are
+/// zeroed, ready for the next band.
+///
+/// Errors: [`KernelError::Length`] / [`KernelError::Argument`] for inconsistent shapes.
+#[allow(clippy::too_many_arguments)]
+pub fn coadd_finish_rows_be(
+    sum_vw: &mut [f64],
+    sum_w: &mut [f64],
+    (stride, x0, width, rows): (usize, usize, usize, usize),
+    out_value: &mut [u8],
+    out_area: &mut [u8],
+    threshold: f64,
+    clear: bool,
+) -> Result<(), KernelError> {
+    check_len("sumW", sum_vw.len(), sum_w.len())?;
+    if x0 + width > stride || rows * stride > sum_vw.len() {
+        return Err(KernelError::Argument { name: "rows", reason: "outside the sums" });
+    }
+    check_len("outValue", 8 * width * rows, out_value.len())?;
+    check_len("outArea", 8 * width * rows, out_area.len())?;
+    for j in 0..rows {
+        let at = j * stride + x0;
+        let (vw, w) = (&mut sum_vw[at..at + width], &mut sum_w[at..at + width]);
+        let (ov, oa) = (&mut out_value[8 * width * j..8 * width * (j + 1)], &mut out_area[8 * width * j..8 * width * (j + 1)]);
+        for i in 0..width {
+            let v = if w[i] > threshold { vw[i] / w[i] } else { f64::NAN };
+            ov[8 * i..8 * i + 8].copy_from_slice(&v.to_be_bytes());
+            oa[8 * i..8 * i + 8].copy_from_slice(&w[i].to_be_bytes());
+        }
+        if clear {
+            vw.fill(0.0);
+            w.fill(0.0);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

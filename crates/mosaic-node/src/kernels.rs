@@ -9,6 +9,7 @@ use mosaic_core::ResampleMethod;
 
 const SAMPLE: &[napi_typedarray_type] = &[FLOAT32_ARRAY, FLOAT64_ARRAY];
 const F64: &[napi_typedarray_type] = &[FLOAT64_ARRAY];
+const U8: &[napi_typedarray_type] = &[UINT8_ARRAY];
 const COUNT: &[napi_typedarray_type] = &[UINT32_ARRAY, FLOAT32_ARRAY];
 
 /// A Float32Array or Float64Array input.
@@ -205,6 +206,39 @@ pub unsafe fn coadd_accumulate(env: napi_env, a: &[napi_value]) -> JsResult<Prep
         .map_err(core_err)
     };
     Ok(Prepared { job: Box::new(job), keep: keep_values })
+}
+
+/// `coaddFinishRowsBigEndian(sumVW, sumW, stride, x0, width, rows, outValue, outArea, threshold, clear)`
+pub unsafe fn coadd_finish_rows_be(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let svw = arg_typed(env, a[0], "sumVW", F64)?;
+    let sw = arg_typed(env, a[1], "sumW", F64)?;
+    sw.expect_len("sumW", svw.len, "sumVW.length")?;
+    let stride = arg_size(env, a[2], "stride", 1)?;
+    let x0 = arg_size(env, a[3], "x0", 0)?;
+    let width = arg_size(env, a[4], "width", 1)?;
+    let rows = arg_size(env, a[5], "rows", 0)?;
+    if x0 + width > stride || rows * stride > svw.len {
+        return Err(JsError::Range(format!("Expected rows inside the sums ({} values, stride {stride}) but received {rows} rows of {width} from column {x0}", svw.len)));
+    }
+    let ov = arg_typed(env, a[6], "outValue", U8)?;
+    let oa = arg_typed(env, a[7], "outArea", U8)?;
+    let m = format!("8*{width}*{rows}");
+    ov.expect_len("outValue", 8 * width * rows, &m)?;
+    oa.expect_len("outArea", 8 * width * rows, &m)?;
+    let threshold = arg_number(env, a[8], "threshold", "number")?;
+    let clear = type_of(env, a[9]) == NAPI_BOOLEAN && {
+        let mut b = false;
+        check(napi_get_value_bool(env, a[9], &mut b), "napi_get_value_bool")?;
+        b
+    };
+    let all = [("sumVW", &svw), ("sumW", &sw), ("outValue", &ov), ("outArea", &oa)];
+    check_disjoint(&[("sumVW", &svw), ("sumW", &sw), ("outValue", &ov), ("outArea", &oa)], &all)?;
+    let (rvw, rw, rov, roa) = (svw.raw::<f64>(), sw.raw::<f64>(), ov.raw::<u8>(), oa.raw::<u8>());
+    let job = move || {
+        let (vw, w, v, ar) = unsafe { (rvw.slice_mut(), rw.slice_mut(), rov.slice_mut(), roa.slice_mut()) };
+        mosaic_core::coadd::coadd_finish_rows_be(vw, w, (stride, x0, width, rows), v, ar, threshold, clear).map(|_| Outcome::Undefined).map_err(core_err)
+    };
+    Ok(Prepared { job: Box::new(job), keep: keep(&[&svw, &sw, &ov, &oa]) })
 }
 
 /// `coaddFinish(sumVW, sumW, out, threshold)`

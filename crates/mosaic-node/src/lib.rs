@@ -53,6 +53,7 @@ exports! {
     "coaddAccumulate" => kernels::coadd_accumulate, sync;
     "coaddAccumulateAsync" => kernels::coadd_accumulate, async;
     "coaddFinish" => kernels::coadd_finish, sync;
+    "coaddFinishRowsBigEndian" => kernels::coadd_finish_rows_be, sync;
     "imageStats" => kernels::image_stats, sync;
     "imageStatsAsync" => kernels::image_stats, async;
     "histogram" => kernels::histogram, sync;
