@@ -255,13 +255,15 @@ function templateOf(cards: Card[]): { header: Header; wcs: Wcs } {
 
 /** Projection buffers of this thread's pairs (plus, minus), grown as needed. */
 const pairProjections = [new RowBuffers(), new RowBuffers()];
-/** The difference of this thread's pair (consumed before the next). */
+/** The difference of this thread's pair and its fit's points (consumed before the next). */
 const pairDiff = new RowBuffers();
+let pairFitScratch: import('../stages/fit-plane.js').FitScratch | undefined;
 
 async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit'>> {
-  const [{ project }, { diffImages }, { fitDiffPlane }] = await Promise.all([
+  const [{ project }, { diffImages }, { fitDiffPlane, FitScratch }] = await Promise.all([
     import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js'),
   ]);
+  pairFitScratch ??= new FitScratch();
   const { region, grid } = input;
   const n = region.width * region.height;
   if (n === 0) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
@@ -292,7 +294,7 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
     await writeFits(input.write.area, { header, data: diff.area, shape }, { bitpix: -64 });
   }
   try {
-    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly }) }, transfer: [] };
+    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly, scratch: pairFitScratch }) }, transfer: [] };
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'failed', message: err.message }, transfer: [] };
     throw err;

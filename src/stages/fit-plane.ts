@@ -49,13 +49,32 @@ export interface PlaneFit {
   moments?: PointMoments;
 }
 
+/** Point arrays {@link fitDiffPlane} may reuse from one fit to the next (grown as needed). */
+export class FitScratch {
+  private x = new Float64Array(0);
+  private y = new Float64Array(0);
+  private z = new Float64Array(0);
+  /** Three arrays of exactly `n` points (contents arbitrary). */
+  points(n: number): { xs: Float64Array; ys: Float64Array; zs: Float64Array } {
+    if (this.x.length < n) {
+      const m = Math.ceil(n * 1.25);
+      [this.x, this.y, this.z] = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+    }
+    return { xs: this.x.subarray(0, n), ys: this.y.subarray(0, n), zs: this.z.subarray(0, n) };
+  }
+}
+
 /**
  * Fit a plane to a difference image on the mosaic grid.
  * @param mosaicCrpix CRPIX1/CRPIX2 of the mosaic header (template).
  * @throws MosaicError E_NO_OVERLAP when the image has no finite pixel or cannot define a plane
  *   (fewer than 2 rows or columns, unless levelOnly).
  */
-export function fitDiffPlane(diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'height'> & { value: ArrayLike<number> }, mosaicCrpix: { crpix1: number; crpix2: number }, options: PlaneFitOptions = {}): PlaneFit {
+export function fitDiffPlane(
+  diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'height'> & { value: ArrayLike<number> },
+  mosaicCrpix: { crpix1: number; crpix2: number },
+  options: PlaneFitOptions & { scratch?: FitScratch } = {},
+): PlaneFit {
   const crpix1 = mosaicCrpix.crpix1 - diff.x0;
   const crpix2 = mosaicCrpix.crpix2 - diff.y0;
   if (!options.levelOnly && (diff.width < 2 || diff.height < 2))
@@ -64,9 +83,7 @@ export function fitDiffPlane(diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'heig
   const { width, height, value } = diff;
   let n = 0;
   for (let k = 0; k < width * height; k++) if (!Number.isNaN(value[k])) n++;
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  const zs = new Float64Array(n);
+  const { xs, ys, zs } = options.scratch ? options.scratch.points(n) : { xs: new Float64Array(n), ys: new Float64Array(n), zs: new Float64Array(n) };
   const bx: number[] = [];
   const by: number[] = [];
   for (let j = 0, k = 0; j < height; j++) {
