@@ -3,7 +3,8 @@
  * handle (so a band of rows never loads the whole image); gzip files, recognised by their
  * magic bytes (1f 8b) whatever their name, are decompressed into memory once.
  */
-import { promises as fsp } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { MosaicError, asMosaicError } from '../errors.js';
@@ -37,6 +38,27 @@ class MemorySource implements FitsSource {
   async close(): Promise<void> {}
 }
 
+/** A plain file read with blocking calls: for pool threads, which have nothing else to do meanwhile. */
+class SyncFileSource implements FitsSource {
+  readonly gzip = false;
+  constructor(readonly path: string, private fd: number, readonly size: number) {}
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    checkRange(this, offset, length);
+    const buf = into && into.length >= length ? into.subarray(0, length) : allocate(length, this.path);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, buf, done, length - done, offset + done);
+      if (n === 0) throw truncated(this.path, offset + done, offset + length);
+      done += n;
+    }
+    return buf;
+  }
+  async close(): Promise<void> {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
 class FileSource implements FitsSource {
   readonly gzip = false;
   constructor(readonly path: string, private readonly handle: fsp.FileHandle, readonly size: number) {}
@@ -53,6 +75,26 @@ class FileSource implements FitsSource {
   }
   async close(): Promise<void> {
     await this.handle.close();
+  }
+}
+
+/** A blocking source for a plain file, or undefined for a gzip file (decompressed the usual way). */
+function openSyncSource(path: string): FitsSource | undefined {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new MosaicError('E_FILE_READ', 'is a directory, expected a FITS file', { stage: 'fits', file: path });
+    const magic = Buffer.alloc(2);
+    readSync(fd, magic, 0, 2, 0);
+    if (stat.size >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+      closeSync(fd);
+      return undefined;
+    }
+    return new SyncFileSource(path, fd, stat.size);
+  } catch (err) {
+    if (fd >= 0) closeSync(fd);
+    throw asMosaicError(err, { stage: 'fits', file: path });
   }
 }
 
@@ -75,10 +117,16 @@ export function allocate(length: number, path: string): Buffer {
 }
 
 /**
- * Open a FITS file for reading.
+ * Open a FITS file for reading. In a worker thread plain files are read with blocking calls
+ * (each await of the asynchronous ones costs a trip through libuv's pool, and the thread has
+ * nothing else to do meanwhile); the main thread keeps asynchronous I/O.
  * @throws MosaicError E_FILE_NOT_FOUND, E_FILE_READ (a folder, unreadable), E_GZIP_CORRUPT.
  */
 export async function openFitsSource(path: string): Promise<FitsSource> {
+  if (!isMainThread) {
+    const sync = openSyncSource(path);
+    if (sync) return sync;
+  }
   let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(path, 'r');
