@@ -11,7 +11,7 @@
 //  4. Montage's full background chain: the fast chain's projections, then mImgtbl, mOverlaps,
 //     mDiffExec, mFitExec, mBgModel, mBgExec, mAdd;
 //  5. `mosaic build --no-bg` and `mosaic build` on the same frames with mMakeHdr's template, twice
-//     each (interleaved; the ratios use the mean of the two runs);
+//     each: once after Montage's fast chain, once after its full chain (the ratios use the mean);
 //  6. accuracy: median relative difference of our mosaics against Montage's, pixel by pixel.
 // Results go to bench/results/<date>-<size>.json and a markdown table on stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -188,6 +188,15 @@ async function main() {
   mkdirSync(join(mf, 'proj'), { recursive: true });
   let template = join(work, 'template.hdr');
   const montage = {};
+  // Ours, on the same frames and template, twice each: the two rounds run between Montage's
+  // steps (this VM's speed drifts over minutes), and the ratios use the mean of the two.
+  const ourArgs = (extra, out) => ['node', MOSAIC, 'build', ...extra, '-q', ...threads, '--template', template, '-o', join(work, out), raw];
+  const runs = { noBg: [], full: [] };
+  const ourRound = () => {
+    const k = runs.noBg.length + 1;
+    runs.noBg.push(step(`mosaic build --no-bg (run ${k})`, ourArgs(['--no-bg'], 'ours-nobg.fits')));
+    runs.full.push(step(`mosaic build (run ${k})`, ourArgs([], 'ours-bg.fits')));
+  };
   if (!o.skipMontage) {
     montage.imgtbl = step('mImgtbl', ['mImgtbl', raw, join(mf, 'images.tbl')]);
     montage.makehdr = step('mMakeHdr', ['mMakeHdr', join(mf, 'images.tbl'), template]);
@@ -196,6 +205,7 @@ async function main() {
     // writes absolute names, and mAdd -p corr/ would then silently read proj/ instead.
     montage.pimgtbl = step('mImgtbl (projected)', ['mImgtbl', '.', '../pimages.tbl'], { cwd: join(mf, 'proj') });
     montage.addFast = step('mAdd', ['mAdd', '-p', join(mf, 'proj'), join(mf, 'pimages.tbl'), template, join(mf, 'mosaic-nobg.fits')]);
+    ourRound();
     // Exact path: mProject on a sample, extrapolated.
     mkdirSync(join(mf, 'exact'), { recursive: true });
     const sample = frames.slice(0, EXACT_SAMPLE).map((f) =>
@@ -212,23 +222,17 @@ async function main() {
     montage.bgmodel = step('mBgModel', ['mBgModel', join(mf, 'pimages.tbl'), join(mf, 'fits.tbl'), join(mf, 'corrections.tbl')]);
     montage.bgexec = step('mBgExec', ['mBgExec', '-p', join(mf, 'proj'), join(mf, 'pimages.tbl'), join(mf, 'corrections.tbl'), join(mf, 'corr')]);
     montage.addFull = step('mAdd (corrected)', ['mAdd', '-p', join(mf, 'corr'), join(mf, 'pimages.tbl'), template, join(mf, 'mosaic-bg.fits')]);
+    ourRound();
   } else {
     // Without Montage, our own makehdr writes the template both builds share.
     step('mosaic imgtbl', ['node', MOSAIC, 'imgtbl', '-q', '-o', join(work, 'images.tbl'), raw]);
     step('mosaic makehdr', ['node', MOSAIC, 'makehdr', '-q', join(work, 'images.tbl'), template]);
+    ourRound();
+    ourRound();
   }
   result.montage = montage;
 
-  // Ours, on the same frames and template.
   const ours = {};
-  // Twice each, interleaved (this VM's speed drifts): the ratios use the mean of the two.
-  const noBgArgs = ['node', MOSAIC, 'build', '--no-bg', '-q', ...threads, '--template', template, '-o', join(work, 'ours-nobg.fits'), raw];
-  const fullArgs = ['node', MOSAIC, 'build', '-q', ...threads, '--template', template, '-o', join(work, 'ours-bg.fits'), raw];
-  const runs = { noBg: [], full: [] };
-  for (let k = 1; k <= 2; k++) {
-    runs.noBg.push(step(`mosaic build --no-bg (run ${k})`, noBgArgs));
-    runs.full.push(step(`mosaic build (run ${k})`, fullArgs));
-  }
   const mean = (name, rs) => ({ name, wall: (rs[0].wall + rs[1].wall) / 2, cpu: (rs[0].cpu + rs[1].cpu) / 2, rssMiB: Math.max(rs[0].rssMiB, rs[1].rssMiB), runs: rs.map(({ wall, cpu, rssMiB }) => ({ wall, cpu, rssMiB })) });
   ours.noBg = mean('mosaic build --no-bg (mean of 2)', runs.noBg);
   ours.full = mean('mosaic build (mean of 2)', runs.full);
