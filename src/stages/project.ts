@@ -100,6 +100,8 @@ export interface ProjectInput {
   region?: PixelBox;
   /** See `ProjectOptions.workBox`. */
   workBox?: PixelBox;
+  /** See `OutlineInput.outlineStep`. */
+  outlineStep?: number;
 }
 
 /** Pixels of margin around the mapped input outline (the outline is sampled every input pixel). */
@@ -114,7 +116,14 @@ export interface PixelBox {
 }
 
 /** What the outline of an input on the output grid depends on. */
-export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'expand'>;
+export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'expand'> & {
+  /**
+   * Input pixels between outline samples (default 1). Where the input's pixel → sky map is a
+   * projection alone, every 4th will do: the outline is then smooth on that scale (its
+   * bounding box moves by < 1e-6 pixel), while distortion polynomials can bend it faster.
+   */
+  outlineStep?: number;
+};
 
 /** Extent of the input outline on the output grid (1-based positions) and how many outline points did not map. */
 interface OutlineExtent {
@@ -131,17 +140,27 @@ interface OutlineExtent {
 /** The input outline (pixel edges, sampled every pixel) mapped through both WCSs. */
 function outlineExtent(input: OutlineInput): OutlineExtent {
   const { srcWidth: w, srcHeight: h } = input;
-  const n = 2 * (w + h) + 4;
+  const step = Math.max(1, Math.floor(input.outlineStep ?? 1));
+  // Pixel edges 0 … w (and 0 … h) every `step`, the far edge always included.
+  const edges = (m: number) => {
+    const at: number[] = [];
+    for (let i = 0; i < m; i += step) at.push(i);
+    at.push(m);
+    return at;
+  };
+  const xs = edges(w);
+  const ys = edges(h);
+  const n = 2 * (xs.length + ys.length);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   let k = 0;
-  for (let i = 0; i <= w; i++) {
+  for (const i of xs) {
     x[k] = i + 0.5;
     y[k++] = 0.5;
     x[k] = i + 0.5;
     y[k++] = h + 0.5;
   }
-  for (let j = 0; j <= h; j++) {
+  for (const j of ys) {
     x[k] = 0.5;
     y[k++] = j + 0.5;
     x[k] = w + 0.5;
@@ -642,6 +661,7 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
       method: opts.method,
       expand: opts.expand,
       corners: { step: cornerGridStep(inWcs) },
+      outlineStep: outlineStep(inWcs),
       reuseOutput: opts.reuseOutput,
       into: opts.into,
       region: opts.region,
@@ -666,9 +686,14 @@ export function imageFootprint(header: Header, shape: readonly number[], templat
   if (outWidth < 1 || outHeight < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'project' });
   const inWcs = Wcs.fromHeader(header);
   const outWcs = Wcs.fromHeader(template);
-  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, ...frameConverters(inWcs, outWcs) };
+  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, ...frameConverters(inWcs, outWcs), outlineStep: outlineStep(inWcs) };
   const e = outlineExtent(input);
   return { footprint: coverBox(e, input), work: workBox(e, input) };
+}
+
+/** Outline sampling for an input (see `OutlineInput.outlineStep`): 4 pixels without distortion, else every pixel. */
+function outlineStep(inWcs: Wcs): number {
+  return inWcs.distortion === 'none' ? 4 : 1;
 }
 
 /**
