@@ -110,16 +110,18 @@ pub fn fill_corner_cells(cells: &[i32], cw: usize, ch: usize, x: &mut [f64], y: 
                     n[3 + p] += wq * y[k];
                 }
             }
-            let wi = &weights[col_off[c]..];
-            for i in i0 as usize..=i1 as usize {
-                let k = row + i;
-                if state[k] == 2 {
-                    continue;
-                }
-                let o = 3 * (i - i0 as usize);
-                let (w0, w1, w2) = (wi[o], wi[o + 1], wi[o + 2]);
-                x[k] = w0 * n[0] + w1 * n[1] + w2 * n[2];
-                y[k] = w0 * n[3] + w1 * n[4] + w2 * n[5];
+            // Branch-free over the cell's row (a select keeps the exact corners), so it vectorises.
+            let (lo, hi) = (i0 as usize, i1 as usize);
+            let m = hi - lo + 1;
+            let wi = &weights[col_off[c]..col_off[c] + 3 * m];
+            let (xs, ys, st) = (&mut x[row + lo..row + hi + 1], &mut y[row + lo..row + hi + 1], &state[row + lo..row + hi + 1]);
+            for i in 0..m {
+                let (w0, w1, w2) = (wi[3 * i], wi[3 * i + 1], wi[3 * i + 2]);
+                let exact = st[i] == 2;
+                let xi = w0 * n[0] + w1 * n[1] + w2 * n[2];
+                let yi = w0 * n[3] + w1 * n[4] + w2 * n[5];
+                xs[i] = if exact { xs[i] } else { xi };
+                ys[i] = if exact { ys[i] } else { yi };
             }
         }
     }
