@@ -13,6 +13,8 @@
 //  5. `mosaic build --no-bg` and `mosaic build` on the same frames with mMakeHdr's template, twice
 //     each: once after Montage's fast chain, once after its full chain (the ratios use the mean);
 //  6. accuracy: median relative difference of our mosaics against Montage's, pixel by pixel.
+// Each chain (and each of our runs) starts after `sync`, so none pays for the previous one's
+// write-back; the steps within a chain run back to back, as a user would run them.
 // Results go to bench/results/<date>-<size>.json and a markdown table on stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +46,15 @@ function parseArgs(argv) {
 
 function log(msg) {
   process.stderr.write(`[bench] ${msg}\n`);
+}
+
+/**
+ * Flush every dirty page to disk before a chain starts, outside the timing: without it a
+ * chain pays for the write-back of the one before (Montage's chains leave GBs in the page
+ * cache). Steps inside a chain are not separated: their write-back is part of the chain.
+ */
+function settle() {
+  spawnSync('sync');
 }
 
 /** Run a measured step; throw with its stderr when it fails. */
@@ -192,12 +203,21 @@ async function main() {
   // steps (this VM's speed drifts over minutes), and the ratios use the mean of the two.
   const ourArgs = (extra, out) => ['node', MOSAIC, 'build', ...extra, '-q', ...threads, '--template', template, '-o', join(work, out), raw];
   const runs = { noBg: [], full: [] };
+  // Each run writes new files, as Montage's steps do: the previous run's outputs are removed
+  // first, outside the timing (replacing them would add freeing 0.6 GB of blocks to the run).
+  const fresh = (out) => {
+    for (const f of [out, out.replace(/\.fits$/, '_area.fits')]) rmSync(join(work, f), { force: true });
+    settle();
+  };
   const ourRound = () => {
     const k = runs.noBg.length + 1;
+    fresh('ours-nobg.fits');
     runs.noBg.push(step(`mosaic build --no-bg (run ${k})`, ourArgs(['--no-bg'], 'ours-nobg.fits')));
+    fresh('ours-bg.fits');
     runs.full.push(step(`mosaic build (run ${k})`, ourArgs([], 'ours-bg.fits')));
   };
   if (!o.skipMontage) {
+    settle();
     montage.imgtbl = step('mImgtbl', ['mImgtbl', raw, join(mf, 'images.tbl')]);
     montage.makehdr = step('mMakeHdr', ['mMakeHdr', join(mf, 'images.tbl'), template]);
     montage.projexec = step('mProjExec (mProjectPP)', ['mProjExec', '-p', raw, join(mf, 'images.tbl'), template, join(mf, 'proj'), join(mf, 'stats.tbl')]);
@@ -208,6 +228,7 @@ async function main() {
     ourRound();
     // Exact path: mProject on a sample, extrapolated.
     mkdirSync(join(mf, 'exact'), { recursive: true });
+    settle();
     const sample = frames.slice(0, EXACT_SAMPLE).map((f) =>
       step(`mProject ${f}`, ['mProject', join(raw, f), join(mf, 'exact', f), template]),
     );
@@ -216,6 +237,7 @@ async function main() {
     montage.projectExact = { name: `mProject × ${frames.length} (extrapolated from ${sample.length})`, wall: per.wall * k, cpu: per.cpu * k, rssMiB: per.rssMiB };
     // Full background chain on the fast chain's projections.
     for (const d of ['diff', 'corr']) mkdirSync(join(mf, d), { recursive: true });
+    settle();
     montage.overlaps = step('mOverlaps', ['mOverlaps', join(mf, 'pimages.tbl'), join(mf, 'diffs.tbl')]);
     montage.diffexec = step('mDiffExec', ['mDiffExec', '-p', join(mf, 'proj'), join(mf, 'diffs.tbl'), template, join(mf, 'diff')]);
     montage.fitexec = step('mFitExec', ['mFitExec', join(mf, 'diffs.tbl'), join(mf, 'fits.tbl'), join(mf, 'diff')]);

@@ -124,15 +124,21 @@ export function fitPlaneToPoints(
   z: ArrayLike<number>,
   options: PlaneFitOptions = {},
 ): PointPlaneFit {
-  const levelOnly = options.levelOnly ?? false;
-  const iterations = options.iterations ?? 20;
-  const clip = options.clip ?? 2;
+  const { px, py, pz } = finitePoints(x, y, z);
+  return fitPointsWithoutNaN(px, py, pz, { levelOnly: options.levelOnly ?? false, iterations: options.iterations ?? 20, clip: options.clip ?? 2 });
+}
+
+/**
+ * {@link fitPlaneToPoints} for points known to have no NaN value (no scan for them), as
+ * Float64Arrays: what stages/fit-plane.ts gathers.
+ */
+export function fitPointsWithoutNaN(px: Float64Array, py: Float64Array, pz: Float64Array, options: Required<PlaneFitOptions>): PointPlaneFit {
+  const { levelOnly, iterations, clip } = options;
   if (Number.isNaN(iterations) || Number.isNaN(clip)) {
     throw new MosaicError('E_USAGE', `plane fit needs numeric iterations and clip (got ${iterations}, ${clip})`, { stage: 'fitplane' });
   }
   // `it < iterations` runs ceil(iterations) passes; the kernel takes that whole count.
   const passes = iterations > 0 ? Math.min(Math.ceil(iterations), 2 ** 31 - 1) : 0;
-  const { px, py, pz } = finitePoints(x, y, z);
   const f = planeFitPasses({ px, py, pz, levelOnly: Boolean(levelOnly), iterations: passes, clip });
   if (f.kind === 'no-points') throw new MosaicError('E_NO_OVERLAP', 'no finite pixel to fit', { stage: 'fitplane' });
   if (f.kind === 'collinear') throw new MosaicError('E_NO_OVERLAP', `too few pixels to fit a plane (${f.count}, collinear)`, { stage: 'fitplane' });

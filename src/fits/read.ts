@@ -17,6 +17,11 @@ import type { FitsFile, FitsHdu, FitsImage, FitsRowBand, PixelArray } from './ty
 export interface ReadFitsOptions {
   /** Called once per tolerated problem (sloppy card, missing final padding). */
   onWarning?: (message: string) => void;
+  /**
+   * Read a plain file with blocking calls (always so in worker threads): faster for a caller
+   * that has nothing else to do on this thread meanwhile. Default false on the main thread.
+   */
+  blocking?: boolean;
 }
 
 /** Options of {@link readImage}. */
@@ -71,10 +76,10 @@ export function isImageHdu(hdu: FitsHdu): boolean {
 }
 
 /** Internal: run `fn` with an open source, closing it afterwards and turning any failure into a MosaicError naming the file. */
-export async function withSource<T>(path: string, fn: (source: FitsSource) => Promise<T>): Promise<T> {
+export async function withSource<T>(path: string, fn: (source: FitsSource) => Promise<T>, blocking?: boolean): Promise<T> {
   let source: FitsSource | undefined;
   try {
-    source = await openFitsSource(path);
+    source = await openFitsSource(path, { blocking });
     return await fn(source);
   } catch (err) {
     throw asMosaicError(err, { stage: 'fits', file: path });
@@ -97,7 +102,7 @@ export async function readFits(path: string, options: ReadFitsOptions = {}): Pro
     };
     const hdus = await scanHdus(source, warn);
     return { path, gzip: source.gzip, size: source.size, hdus, warnings };
-  });
+  }, options.blocking);
 }
 
 /** Find the requested HDU (or the default image HDU) and check that it is an image. */
@@ -172,7 +177,7 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
     const data = reuse ? reuse.pixels(n, usesFloat32(hdu.bitpix, scaling)) : allocatePixels(n, usesFloat32(hdu.bitpix, scaling), path);
     decodePixels(body, hdu.bitpix, scaling, data);
     return { header: hdu.header, shape: hdu.shape, data, bitpix: hdu.bitpix };
-  });
+  }, options.blocking);
 }
 
 /**
@@ -202,7 +207,7 @@ export async function readImageRows(path: string, options: ReadRowsOptions): Pro
     }
     const data = await readPlainRows(source, hdu, y0, rows);
     return { header: hdu.header, bitpix: hdu.bitpix, shape: hdu.shape, y0, rows, data };
-  });
+  }, options.blocking);
 }
 
 /**

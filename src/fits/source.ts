@@ -117,13 +117,13 @@ export function allocate(length: number, path: string): Buffer {
 }
 
 /**
- * Open a FITS file for reading. In a worker thread plain files are read with blocking calls
- * (each await of the asynchronous ones costs a trip through libuv's pool, and the thread has
- * nothing else to do meanwhile); the main thread keeps asynchronous I/O.
+ * Open a FITS file for reading. In a worker thread (or given `blocking`) plain files are read
+ * with blocking calls (each await of the asynchronous ones costs a trip through libuv's pool,
+ * and the thread has nothing else to do meanwhile); the main thread keeps asynchronous I/O.
  * @throws MosaicError E_FILE_NOT_FOUND, E_FILE_READ (a folder, unreadable), E_GZIP_CORRUPT.
  */
-export async function openFitsSource(path: string): Promise<FitsSource> {
-  if (!isMainThread) {
+export async function openFitsSource(path: string, opts: { blocking?: boolean } = {}): Promise<FitsSource> {
+  if (!isMainThread || opts.blocking) {
     const sync = openSyncSource(path);
     if (sync) return sync;
   }

@@ -15,7 +15,7 @@ import { diffPixelsTs, type DiffCrop, type DiffInput } from './diff.js';
 import { fillCornerCellsTs } from './corner-fill.js';
 import { histogramTs } from './histogram.js';
 import { medianStackTs } from './median.js';
-import { decodePlaneFit, PLANE_FIT_OUT_LENGTH, planeFitPassesTs, type PlaneFitPassesResult } from './plane-fit.js';
+import { decodePlaneFit, gatherPointsTs, PLANE_FIT_OUT_LENGTH, planeFitPassesTs, type PlaneFitPassesResult } from './plane-fit.js';
 import { reprojectExactRowsTs, type SampleArray } from './reproject-exact.js';
 import { RESAMPLE_METHODS, resampleTs, type ResampleMethod } from './resample.js';
 import { imageStatistics } from './stats.js';
@@ -682,4 +682,51 @@ export function planeFitPasses(o: PlaneFitPassesOptions): PlaneFitPassesResult {
   if (native?.planeFitPasses) native.planeFitPasses(o.px, o.py, o.pz, levelOnly, iterations, clip, out);
   else planeFitPassesTs(o.px, o.py, o.pz, levelOnly, iterations, clip, out);
   return decodePlaneFit(out);
+}
+
+/** Options of {@link gatherPoints}. */
+export interface GatherPointsOptions {
+  /** The image, `width*height`, row-major (any pixel type; the native kernel takes Float64Array). */
+  value: ArrayLike<number>;
+  width: number;
+  height: number;
+  /** Subtracted from the column and row indices (mFitplane's CRPIX offsets). */
+  xOrigin: number;
+  yOrigin: number;
+  /** Point coordinates and values, at least `width*height` each (the first `count` are written). */
+  xs: Float64Array;
+  ys: Float64Array;
+  zs: Float64Array;
+  /** Per row, the first and last column with a point (lo > hi when none), `height` each. */
+  rowLo: Int32Array;
+  rowHi: Int32Array;
+}
+
+/**
+ * The points a plane fit of an image takes (mFitplane reads a difference image row by row):
+ * every non-NaN pixel, as (i − xOrigin, j − yOrigin, value) in row-major order, and each row's
+ * extreme columns. Both backends give the same result bit for bit.
+ * @returns the number of points.
+ * @throws TypeError / RangeError for wrong array types or lengths.
+ */
+export function gatherPoints(o: GatherPointsOptions): number {
+  const w = expectSize(o.width, 'width', 0);
+  const h = expectSize(o.height, 'height', 0);
+  expectLength(o.value, 'value', w * h, `${w}*${h}`);
+  const xo = expectNumber(o.xOrigin, 'xOrigin');
+  const yo = expectNumber(o.yOrigin, 'yOrigin');
+  for (const [name, a] of [['xs', o.xs], ['ys', o.ys], ['zs', o.zs]] as const) {
+    expectTyped(a, name, ['Float64Array']);
+    if (a.length < w * h) throw new RangeError(`Expected Float64Array of length >= ${w * h} for ${name} but received Float64Array of length ${a.length}`);
+  }
+  expectTyped(o.rowLo, 'rowLo', ['Int32Array']);
+  expectTyped(o.rowHi, 'rowHi', ['Int32Array']);
+  expectLength(o.rowLo, 'rowLo', h, 'height');
+  expectLength(o.rowHi, 'rowHi', h, 'height');
+  const outs = { xs: o.xs, ys: o.ys, zs: o.zs, rowLo: o.rowLo, rowHi: o.rowHi };
+  expectDisjoint(outs, ArrayBuffer.isView(o.value) ? { ...outs, value: o.value } : outs);
+  if (native?.gatherPoints && o.value instanceof Float64Array) {
+    return native.gatherPoints(o.value, w, h, xo, yo, o.xs, o.ys, o.zs, o.rowLo, o.rowHi);
+  }
+  return gatherPointsTs(o.value, w, h, xo, yo, o.xs, o.ys, o.zs, o.rowLo, o.rowHi);
 }

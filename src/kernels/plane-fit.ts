@@ -301,3 +301,35 @@ export function planeFitPassesTs(
   out[o.ymin] = box[2];
   out[o.ymax] = box[3];
 }
+
+/**
+ * The points a plane fit of an image takes — the TypeScript twin of `gather_points` in
+ * `crates/mosaic-core/src/plane_fit.rs`: each non-NaN pixel of the `width × height` image as
+ * (i − xOrigin, j − yOrigin, value) in row-major order into the first entries of xs, ys, zs,
+ * and each row's first and last such column into rowLo, rowHi (lo > hi: none). Returns the count.
+ */
+export function gatherPointsTs(
+  value: ArrayLike<number>, width: number, height: number, xOrigin: number, yOrigin: number,
+  xs: Float64Array, ys: Float64Array, zs: Float64Array, rowLo: Int32Array, rowHi: Int32Array,
+): number {
+  let k = 0;
+  for (let j = 0; j < height; j++) {
+    const y = j - yOrigin;
+    const row = j * width;
+    let lo = width;
+    let hi = -1;
+    for (let i = 0; i < width; i++) {
+      const v = value[row + i];
+      if (Number.isNaN(v)) continue;
+      xs[k] = i - xOrigin;
+      ys[k] = y;
+      zs[k] = v;
+      k++;
+      if (lo === width) lo = i;
+      hi = i;
+    }
+    rowLo[j] = lo;
+    rowHi[j] = hi;
+  }
+  return k;
+}

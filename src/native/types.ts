@@ -94,6 +94,11 @@ export interface NativeBinding {
   planeFitPasses?(
     px: Float64Array, py: Float64Array, pz: Float64Array, levelOnly: boolean, iterations: number, clip: number, out: Float64Array,
   ): void;
+  /** The plane fit's points from an image (src/kernels/index.ts `gatherPoints`); returns their number. Absent in older builds. */
+  gatherPoints?(
+    value: Float64Array, width: number, height: number, xOrigin: number, yOrigin: number,
+    xs: Float64Array, ys: Float64Array, zs: Float64Array, rowLo: Int32Array, rowHi: Int32Array,
+  ): number;
   /**
    * mDiff's pixel work (src/kernels/index.ts `diffPixels`): `geometry` = [plus x0, y0, width,
    * height, minus x0, y0, width, height, box x0, y0, width, height, factor, tolerance, noAreas];

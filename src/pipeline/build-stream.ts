@@ -29,10 +29,10 @@ import { imgtbl, writeImageTable } from '../stages/imgtbl.js';
 import { diffFileName, diffsTable } from '../stages/overlaps.js';
 import { writeIpacTable } from '../tables/ipac.js';
 import { logMemory } from './debug.js';
-import { mapOrdered, type WorkerPool } from './pool.js';
+import { mapOrdered, type Settled, type WorkerPool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { streamCoadd, type StreamSource } from './stream-coadd.js';
-import type { FootprintsTaskOutput, LoadTaskInput, MosaicGrid, PairFitTaskInput } from './tasks.js';
+import type { FootprintsTaskOutput, LoadTaskInput, MosaicGrid, PairFitTaskInput, PairFitTaskOutput } from './tasks.js';
 
 /** One input image of the build (with the header imgtbl read). */
 export interface StreamImage {
@@ -245,41 +245,51 @@ async function fitPairs(
     levelOnly: opts.levelOnly,
     diffDir,
   }));
-  const fits: PairFit[] = [];
-  const pairs: PairMatch['pairs'] = [];
-  let overlaps = 0;
-  let fitsFailed = 0;
+  // Run in an order that gives each thread a run of neighbouring pairs (its recent images
+  // serve most of them); consumed back in mOverlaps order.
+  const order = threadRuns(inputs.length, pool.threads);
+  const outcomes = new Array<Settled<PairFitTaskOutput>>(inputs.length);
   progress.start('diff+fit', inputs.length);
   try {
-    await mapOrdered(pool, 'pairFit', inputs, (i, outcome) => {
-      progress.update(i + 1);
-      const [k, l] = candidates[i];
-      const pair = { plus: byCntr[k].cntr, minus: byCntr[l].cntr };
-      if (!outcome.ok) {
-        overlaps++;
-        fitsFailed++;
-        pairs.push(pair);
-        opts.warn(`no plane fit for ${inputs[i].file}: ${outcome.error.message}`);
-        return;
-      }
-      const r = outcome.value;
-      if (r.status !== 'ok') {
-        if (r.status === 'nooverlap') return;
-        overlaps++;
-        fitsFailed++;
-        pairs.push(pair);
-        opts.warn(`no plane fit for ${inputs[i].file}: ${r.message}`);
-        return;
-      }
-      overlaps++;
-      pairs.push(pair);
-      fits.push({ ...r.fit, ...pair });
+    await mapOrdered(pool, 'pairFit', order.map((i) => inputs[i]), (k, outcome) => {
+      progress.update(k + 1);
+      outcomes[order[k]] = outcome;
     }, PAIRS_IN_FLIGHT);
   } finally {
     progress.finish();
   }
+  const fits: PairFit[] = [];
+  const pairs: PairMatch['pairs'] = [];
+  let overlaps = 0;
+  let fitsFailed = 0;
+  for (const [i, outcome] of outcomes.entries()) {
+    const [k, l] = candidates[i];
+    const pair = { plus: byCntr[k].cntr, minus: byCntr[l].cntr };
+    const failure = !outcome.ok ? outcome.error.message : outcome.value.status === 'ok' ? undefined : outcome.value.message;
+    if (outcome.ok && outcome.value.status === 'nooverlap') continue;
+    overlaps++;
+    pairs.push(pair);
+    if (outcome.ok && outcome.value.status === 'ok') fits.push({ ...outcome.value.fit, ...pair });
+    else {
+      fitsFailed++;
+      opts.warn(`no plane fit for ${inputs[i].file}: ${failure}`);
+    }
+  }
   const { corrections, model } = solveCorrections(byCntr, fits, opts);
   return { pairs, fits, corrections, model, overlaps, fitsFailed };
+}
+
+/**
+ * A permutation of 0 … n − 1 that deals `threads` contiguous runs out in turn (run 0's first,
+ * run 1's first, …, run 0's second, …): a pool handing tasks to its threads as they free up
+ * then gives each thread about one run, in order.
+ */
+export function threadRuns(n: number, threads: number): number[] {
+  const runs = Math.max(1, Math.min(threads, n));
+  const size = Math.ceil(n / runs);
+  const order: number[] = [];
+  for (let k = 0; k < size; k++) for (let r = 0; r < runs; r++) if (r * size + k < n) order.push(r * size + k);
+  return order;
 }
 
 /**

@@ -127,7 +127,8 @@ export async function collectImages(inputs: string[]): Promise<{ table: IpacTabl
   const failures: string[] = [];
   for (const input of inputs) {
     const isDir = !/[*?]/.test(input) && (await stat(input).catch(() => undefined))?.isDirectory();
-    const r = await imgtbl(input, { headers: true });
+    // Blocking reads: this thread has nothing else to do meanwhile (the pool's threads start on their own).
+    const r = await imgtbl(input, { headers: true, blocking: true });
     // An HDU without image data (an MEF's empty primary, a table) in a file that gave images
     // is no skipped image; imgtbl still counts it as mImgtbl does.
     const gaveRows = new Set(r.rows.map((row) => String(row.fname)));

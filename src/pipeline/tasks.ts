@@ -213,9 +213,10 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
 
 /**
  * Raw images this thread read last (decoded), so that the pairs of one image, which come close
- * together in mOverlaps order, read it about once: 16 images of 2 MB at 2MASS size.
+ * together in mOverlaps order, read it about once: 16 images of 2 MB at 2MASS size. An evicted
+ * image's buffers take the next one read (no fresh memory, no garbage, after the first 16).
  */
-const recentImages: Array<{ key: string; image: FitsImage; wcs: Wcs }> = [];
+const recentImages: Array<{ key: string; image: FitsImage; wcs: Wcs; buffers: ImageBuffers }> = [];
 const RECENT_IMAGES = 16;
 
 /** A raw image (decoded) and its WCS, from this thread's recent ones when there. */
@@ -228,16 +229,17 @@ async function recentImage(file: string, hdu: number | undefined): Promise<{ ima
     return hit;
   }
   const { readImage } = await import('../fits/read.js');
-  const image = await readImage(file, hdu === undefined ? {} : { hdu });
+  // The least recent entry goes now (the caller's other image, just used, is at the front).
+  const buffers = recentImages.length >= RECENT_IMAGES ? recentImages.pop()!.buffers : new ImageBuffers();
+  const image = await readImage(file, { ...(hdu === undefined ? {} : { hdu }), reuse: buffers });
   let wcs: Wcs;
   try {
     wcs = Wcs.fromHeader(image.header);
   } catch (err) {
     throw err instanceof MosaicError ? err.withContext({ stage: 'project', file }) : err;
   }
-  const entry = { key, image, wcs };
+  const entry = { key, image, wcs, buffers };
   recentImages.unshift(entry);
-  recentImages.length = Math.min(recentImages.length, RECENT_IMAGES);
   return entry;
 }
 

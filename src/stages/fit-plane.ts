@@ -10,10 +10,11 @@
  * On a file (mFitExec's per-pair work, {@link fitDiffFile}) CRPIX comes from the difference
  * image's own header, as in Montage.
  */
-import { fitPlaneToPoints, type PlaneFitOptions, type PointMoments } from '../background/plane-fit.js';
+import { fitPointsWithoutNaN, type PlaneFitOptions, type PointMoments } from '../background/plane-fit.js';
 import { minAreaBox } from '../background/min-area-box.js';
 import { MosaicError } from '../errors.js';
 import { readImage } from '../fits/read.js';
+import { gatherPoints } from '../kernels/index.js';
 import type { DiffImage } from './diff.js';
 
 /**
@@ -54,13 +55,16 @@ export class FitScratch {
   private x = new Float64Array(0);
   private y = new Float64Array(0);
   private z = new Float64Array(0);
-  /** Three arrays of exactly `n` points (contents arbitrary). */
-  points(n: number): { xs: Float64Array; ys: Float64Array; zs: Float64Array } {
+  private lo = new Int32Array(0);
+  private hi = new Int32Array(0);
+  /** Point arrays of at least `n` entries and row arrays of exactly `rows` (contents arbitrary). */
+  points(n: number, rows = 0): { xs: Float64Array; ys: Float64Array; zs: Float64Array; rowLo: Int32Array; rowHi: Int32Array } {
     if (this.x.length < n) {
       const m = Math.ceil(n * 1.25);
       [this.x, this.y, this.z] = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
     }
-    return { xs: this.x.subarray(0, n), ys: this.y.subarray(0, n), zs: this.z.subarray(0, n) };
+    if (this.lo.length < rows) [this.lo, this.hi] = [new Int32Array(rows), new Int32Array(rows)];
+    return { xs: this.x, ys: this.y, zs: this.z, rowLo: this.lo.subarray(0, rows), rowHi: this.hi.subarray(0, rows) };
   }
 }
 
@@ -79,34 +83,24 @@ export function fitDiffPlane(
   const crpix2 = mosaicCrpix.crpix2 - diff.y0;
   if (!options.levelOnly && (diff.width < 2 || diff.height < 2))
     throw new MosaicError('E_NO_OVERLAP', 'too few pixels to fit', { stage: 'fitplane' });
-  // The finite pixels only, as coordinate/value arrays (row-major order, as Montage reads them).
+  // The non-NaN pixels as coordinate/value arrays (row-major order, as Montage reads them).
   const { width, height, value } = diff;
-  let n = 0;
-  for (let k = 0; k < width * height; k++) if (!Number.isNaN(value[k])) n++;
-  const { xs, ys, zs } = options.scratch ? options.scratch.points(n) : { xs: new Float64Array(n), ys: new Float64Array(n), zs: new Float64Array(n) };
+  const { xs, ys, zs, rowLo, rowHi } = (options.scratch ?? new FitScratch()).points(width * height, height);
+  const n = gatherPoints({ value, width, height, xOrigin: crpix1, yOrigin: crpix2, xs, ys, zs, rowLo, rowHi });
+  // Montage keeps each row's two extreme pixels when the row spans more than one pixel.
   const bx: number[] = [];
   const by: number[] = [];
-  for (let j = 0, k = 0; j < height; j++) {
-    let lo = width;
-    let hi = -1;
-    const y = j - crpix2;
-    for (let i = 0; i < width; i++) {
-      const v = value[i + width * j];
-      if (Number.isNaN(v)) continue;
-      xs[k] = i - crpix1;
-      ys[k] = y;
-      zs[k] = v;
-      k++;
-      if (i < lo) lo = i;
-      hi = i;
-    }
-    // Montage keeps the row's two extreme pixels when the row spans more than one pixel.
-    if (lo < hi) {
-      bx.push(lo - crpix1, hi - crpix1);
-      by.push(y, y);
+  for (let j = 0; j < height; j++) {
+    if (rowLo[j] < rowHi[j]) {
+      bx.push(rowLo[j] - crpix1, rowHi[j] - crpix1);
+      by.push(j - crpix2, j - crpix2);
     }
   }
-  const f = fitPlaneToPoints(xs, ys, zs, { ...options, iterations: options.iterations ?? MONTAGE_FIT_PASSES });
+  const f = fitPointsWithoutNaN(xs.subarray(0, n), ys.subarray(0, n), zs.subarray(0, n), {
+    levelOnly: options.levelOnly ?? false,
+    iterations: options.iterations ?? MONTAGE_FIT_PASSES,
+    clip: options.clip ?? 2,
+  });
   let box = { x: 0, y: 0, width: 0, height: 0, angleDeg: 0 };
   const mab = bx.length >= 3 ? minAreaBox(bx, by) : undefined;
   if (mab) box = mab;

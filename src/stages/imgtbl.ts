@@ -38,6 +38,8 @@ export interface ImgtblOptions {
   concurrency?: number;
   /** Also return each row's image header and shape (`headers`), for callers that go on to use them. Default false. */
   headers?: boolean;
+  /** Read the headers with blocking calls (fits/read.ts `blocking`), for a caller with nothing else to do meanwhile. Default false. */
+  blocking?: boolean;
 }
 
 /** One HDU or file that gave no row, and why. */
@@ -397,7 +399,7 @@ export async function imgtbl(inputs: string | string[], opts: ImgtblOptions = {}
 
   const perFile = await mapLimited(files, opts.concurrency ?? 16, async (c) => {
     try {
-      const f = await readFits(c.path);
+      const f = await readFits(c.path, { blocking: opts.blocking });
       return { c, hdus: f.hdus.map((hdu) => ({ hdu, row: imageRow(hdu, c.fname, f.size) })) };
     } catch (err) {
       return { c, error: asMosaicError(err, { stage: 'imgtbl', file: c.path }) };

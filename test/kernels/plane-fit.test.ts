@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planeFitPasses } from '../../src/kernels/index.js';
-import { decodePlaneFit, PLANE_FIT_OUT, PLANE_FIT_OUT_LENGTH, planeFitPassesTs } from '../../src/kernels/plane-fit.js';
+import { gatherPoints, planeFitPasses } from '../../src/kernels/index.js';
+import { decodePlaneFit, gatherPointsTs, PLANE_FIT_OUT, PLANE_FIT_OUT_LENGTH, planeFitPassesTs } from '../../src/kernels/plane-fit.js';
 import { native } from '../../src/native/load.js';
 import { rng } from './random.js';
 
@@ -110,5 +110,63 @@ describe('planeFitPasses', () => {
     expect(() => planeFitPasses({ px: b, py: b, pz: b, iterations: 1.5 })).toThrow('Expected non-negative integer for iterations but received 1.5 of type number');
     expect(() => planeFitPasses({ px: b, py: b, pz: b, clip: NaN })).toThrow(RangeError);
     expect(() => planeFitPasses({ px: b, py: b, pz: b, levelOnly: 1 as unknown as boolean })).toThrow(TypeError);
+  });
+});
+
+describe('gatherPoints', () => {
+  /** A difference-like image: values with NaN holes, a blank row, ±Infinity and −0. */
+  function image(seed: number, w: number, h: number): Float64Array {
+    const r = rng(seed);
+    const v = new Float64Array(w * h);
+    for (let k = 0; k < v.length; k++) v[k] = r() < 0.3 ? NaN : 10 * r() - 5;
+    for (let i = 0; i < w; i++) v[2 * w + i] = NaN;
+    [v[3], v[w + 1], v[5 * w]] = [Infinity, -Infinity, -0];
+    return v;
+  }
+
+  function gather(v: Float64Array, w: number, h: number, backend: 'ts' | 'native' | 'dispatch') {
+    const [xs, ys, zs] = [new Float64Array(w * h), new Float64Array(w * h), new Float64Array(w * h)].map((a) => a.fill(-7));
+    const [rowLo, rowHi] = [new Int32Array(h), new Int32Array(h)];
+    const args = [v, w, h, 11.5, -3.25, xs, ys, zs, rowLo, rowHi] as const;
+    const n = backend === 'ts' ? gatherPointsTs(...args) : backend === 'native' ? native!.gatherPoints!(...args) : gatherPoints({ value: v, width: w, height: h, xOrigin: 11.5, yOrigin: -3.25, xs, ys, zs, rowLo, rowHi });
+    return { n, xs, ys, zs, rowLo, rowHi };
+  }
+
+  it('takes the non-NaN pixels in row order, with each row\'s extreme columns', () => {
+    const w = 9, h = 7;
+    const v = image(21, w, h);
+    const g = gather(v, w, h, 'ts');
+    let k = 0;
+    for (let j = 0; j < h; j++) {
+      const cols = Array.from({ length: w }, (_, i) => i).filter((i) => !Number.isNaN(v[j * w + i]));
+      expect([g.rowLo[j], g.rowHi[j]]).toEqual(cols.length ? [cols[0], cols[cols.length - 1]] : [w, -1]);
+      for (const i of cols) {
+        expect([g.xs[k], g.ys[k], g.zs[k]]).toEqual([i - 11.5, j + 3.25, v[j * w + i]]);
+        k++;
+      }
+    }
+    expect(g.n).toBe(k);
+    expect(g.xs[k]).toBe(-7); // past the count: untouched
+  });
+
+  describe.runIf(native?.gatherPoints !== undefined)('native equals the TypeScript twin bit for bit', () => {
+    for (const [w, h] of [[1, 1], [37, 23], [600, 40]] as const)
+      it(`${w}×${h}`, () => {
+        const v = image(w * h, w, h);
+        const [a, b] = [gather(v, w, h, 'ts'), gather(v, w, h, 'native')];
+        expect(b.n).toBe(a.n);
+        for (const key of ['xs', 'ys', 'zs', 'rowLo', 'rowHi'] as const)
+          for (let k = 0; k < a[key].length; k++) if (!Object.is(a[key][k], b[key][k])) throw new Error(`${key}[${k}]: twin ${a[key][k]} native ${b[key][k]}`);
+      });
+  });
+
+  it('validates its arguments', () => {
+    const v = new Float64Array(6);
+    const ok = { value: v, width: 3, height: 2, xOrigin: 0, yOrigin: 0, xs: new Float64Array(6), ys: new Float64Array(6), zs: new Float64Array(6), rowLo: new Int32Array(2), rowHi: new Int32Array(2) };
+    expect(gatherPoints(ok)).toBe(6);
+    expect(() => gatherPoints({ ...ok, xs: new Float64Array(5) })).toThrow('Expected Float64Array of length >= 6 for xs but received Float64Array of length 5');
+    expect(() => gatherPoints({ ...ok, rowHi: new Int32Array(3) })).toThrow(RangeError);
+    expect(() => gatherPoints({ ...ok, ys: ok.xs })).toThrow('Expected xs not to share memory with ys');
+    expect(() => gatherPoints({ ...ok, zs: v })).toThrow('share memory');
   });
 });

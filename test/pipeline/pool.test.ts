@@ -60,3 +60,15 @@ describe('WorkerPool with one thread', () => {
     expect(() => new WorkerPool({ threads: 0 })).toThrow('Expected positive integer for threads but received 0');
   });
 });
+
+describe('threadRuns (the pair fits\' order)', () => {
+  it('deals contiguous runs out in turn, a permutation whatever n and threads', async () => {
+    const { threadRuns } = await import('../../src/pipeline/build-stream.js');
+    expect(threadRuns(7, 2)).toEqual([0, 4, 1, 5, 2, 6, 3]);
+    expect(threadRuns(6, 3)).toEqual([0, 2, 4, 1, 3, 5]);
+    expect(threadRuns(5, 1)).toEqual([0, 1, 2, 3, 4]);
+    expect(threadRuns(2, 8)).toEqual([0, 1]);
+    expect(threadRuns(0, 2)).toEqual([]);
+    for (const [n, t] of [[234, 2], [100, 7], [13, 4]]) expect([...threadRuns(n, t)].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+});

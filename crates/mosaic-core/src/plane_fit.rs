@@ -374,6 +374,60 @@ pub fn plane_fit_passes(px: &[f64], py: &[f64], pz: &[f64], opts: &PlaneFitOptio
     plane_fit_passes_in(px, py, pz, opts, &mut Vec::new())
 }
 
+/// The points a plane fit of an image takes (mFitplane reads a difference image row by row):
+/// each non-NaN pixel of the `width × height` image `value` as `x = i − x_origin`,
+/// `y = j − y_origin`, `z = value`, in row-major order, into the first entries of `xs`, `ys`,
+/// `zs`; and each row's first and last such column in `row_lo[j]`, `row_hi[j]` (`lo > hi`
+/// when the row has none). Returns the number of points. TypeScript twin:
+/// `gatherPointsTs` in `src/kernels/plane-fit.ts`, bit-identical.
+///
+/// # Errors
+/// [`KernelError::Length`] when `value` is not `width × height` or an output is too short.
+#[allow(clippy::too_many_arguments)]
+pub fn gather_points(
+    value: &[f64],
+    width: usize,
+    height: usize,
+    (x_origin, y_origin): (f64, f64),
+    xs: &mut [f64],
+    ys: &mut [f64],
+    zs: &mut [f64],
+    row_lo: &mut [i32],
+    row_hi: &mut [i32],
+) -> Result<usize, KernelError> {
+    let n = width * height;
+    check_len("value", n, value.len())?;
+    for (name, len) in [("xs", xs.len()), ("ys", ys.len()), ("zs", zs.len())] {
+        if len < n {
+            return Err(KernelError::Length { name, expected: n, actual: len });
+        }
+    }
+    check_len("rowLo", height, row_lo.len())?;
+    check_len("rowHi", height, row_hi.len())?;
+    let mut k = 0;
+    for j in 0..height {
+        let row = &value[j * width..(j + 1) * width];
+        let y = j as f64 - y_origin;
+        let (mut lo, mut hi) = (width as i32, -1i32);
+        for (i, &v) in row.iter().enumerate() {
+            if v.is_nan() {
+                continue;
+            }
+            xs[k] = i as f64 - x_origin;
+            ys[k] = y;
+            zs[k] = v;
+            k += 1;
+            if lo == width as i32 {
+                lo = i as i32;
+            }
+            hi = i as i32;
+        }
+        row_lo[j] = lo;
+        row_hi[j] = hi;
+    }
+    Ok(k)
+}
+
 /// [`plane_fit_passes`] with caller-owned scratch space (grown to 2·n values; its contents on
 /// entry do not matter), so repeated fits reuse one allocation and its mapped pages.
 ///
@@ -490,6 +544,20 @@ mod tests {
             PlaneFitOutcome::Fitted(f) => f,
             other => panic!("expected a fit, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn gathers_the_non_nan_pixels_in_row_order() {
+        let v = [1.0, f64::NAN, 3.0, f64::NAN, f64::NAN, f64::NAN, f64::NAN, 8.0, f64::INFINITY];
+        let (mut xs, mut ys, mut zs) = ([0.0; 9], [0.0; 9], [0.0; 9]);
+        let (mut lo, mut hi) = ([0i32; 3], [0i32; 3]);
+        let n = gather_points(&v, 3, 3, (1.5, 10.0), &mut xs, &mut ys, &mut zs, &mut lo, &mut hi).unwrap();
+        assert_eq!(n, 4);
+        assert_eq!(&xs[..4], &[-1.5, 0.5, -0.5, 0.5]);
+        assert_eq!(&ys[..4], &[-10.0, -10.0, -8.0, -8.0]);
+        assert_eq!(&zs[..4], &[1.0, 3.0, 8.0, f64::INFINITY]);
+        assert_eq!((lo, hi), ([0, 3, 1], [2, -1, 2]));
+        assert!(gather_points(&v, 3, 3, (0.0, 0.0), &mut xs[..8], &mut ys, &mut zs, &mut lo, &mut hi).is_err());
     }
 
     #[test]

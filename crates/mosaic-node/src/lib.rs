@@ -70,6 +70,7 @@ exports! {
     "coveredBounds" => project::bounds, sync;
     "cropWithArea" => project::crop, sync;
     "planeFitPasses" => plane_fit::passes, sync;
+    "gatherPoints" => plane_fit::gather, sync;
     "alignmentOffset" => memory::alignment_offset, sync;
     "diffImages" => diff::diff, sync;
 }

@@ -5,10 +5,11 @@
 use crate::js::*;
 use crate::sys::*;
 use crate::task::{Outcome, Prepared};
-use mosaic_core::plane_fit::{plane_fit_passes_in, PlaneFitOptions, PlaneFitOutcome};
+use mosaic_core::plane_fit::{gather_points, plane_fit_passes_in, PlaneFitOptions, PlaneFitOutcome};
 use std::cell::RefCell;
 
 const F64: &[napi_typedarray_type] = &[FLOAT64_ARRAY];
+const I32: &[napi_typedarray_type] = &[INT32_ARRAY];
 
 /// Length of `planeFitPasses`'s `out` (layout in src/kernels/plane-fit.ts, `PLANE_FIT_OUT`).
 const OUT_LEN: usize = 17;
@@ -79,4 +80,30 @@ pub unsafe fn passes(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
         Ok(Outcome::Undefined)
     };
     Ok(Prepared { job: Box::new(job), keep: vec![px.value, py.value, pz.value, out.value] })
+}
+
+/// `gatherPoints(value, width, height, xOrigin, yOrigin, xs, ys, zs, rowLo, rowHi)` → number of
+/// points (see `mosaic_core::plane_fit::gather_points`).
+pub unsafe fn gather(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let value = arg_typed(env, a[0], "value", F64)?;
+    let width = arg_size(env, a[1], "width", 0)?;
+    let height = arg_size(env, a[2], "height", 0)?;
+    let x_origin = arg_number(env, a[3], "xOrigin", "number")?;
+    let y_origin = arg_number(env, a[4], "yOrigin", "number")?;
+    let xs = arg_typed(env, a[5], "xs", F64)?;
+    let ys = arg_typed(env, a[6], "ys", F64)?;
+    let zs = arg_typed(env, a[7], "zs", F64)?;
+    let row_lo = arg_typed(env, a[8], "rowLo", I32)?;
+    let row_hi = arg_typed(env, a[9], "rowHi", I32)?;
+    let outs = [("xs", &xs), ("ys", &ys), ("zs", &zs), ("rowLo", &row_lo), ("rowHi", &row_hi)];
+    let mut all = outs.to_vec();
+    all.push(("value", &value));
+    check_disjoint(&outs, &all)?;
+    let (v, rx, ry, rz, rl, rh) = (value.raw::<f64>(), xs.raw::<f64>(), ys.raw::<f64>(), zs.raw::<f64>(), row_lo.raw::<i32>(), row_hi.raw::<i32>());
+    let job = move || {
+        let (v, x, y, z, l, h) = unsafe { (v.slice(), rx.slice_mut(), ry.slice_mut(), rz.slice_mut(), rl.slice_mut(), rh.slice_mut()) };
+        let n = gather_points(v, width, height, (x_origin, y_origin), x, y, z, l, h).map_err(|e| e.to_string())?;
+        Ok(Outcome::Number(n as f64))
+    };
+    Ok(Prepared { job: Box::new(job), keep: vec![value.value, xs.value, ys.value, zs.value, row_lo.value, row_hi.value] })
 }
