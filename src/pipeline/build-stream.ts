@@ -245,16 +245,17 @@ async function fitPairs(
     levelOnly: opts.levelOnly,
     diffDir,
   }));
-  // Run in an order that gives each thread a run of neighbouring pairs (its recent images
-  // serve most of them); consumed back in mOverlaps order.
-  const order = threadRuns(inputs.length, pool.threads);
+  // Each thread takes a run of neighbouring pairs (its recent images serve most of them), the
+  // runs dealt out in turn so that every window in flight holds work for each thread;
+  // consumed back in mOverlaps order.
+  const { order, thread } = threadRuns(inputs.length, pool.threads);
   const outcomes = new Array<Settled<PairFitTaskOutput>>(inputs.length);
   progress.start('diff+fit', inputs.length);
   try {
     await mapOrdered(pool, 'pairFit', order.map((i) => inputs[i]), (k, outcome) => {
       progress.update(k + 1);
       outcomes[order[k]] = outcome;
-    }, PAIRS_IN_FLIGHT);
+    }, PAIRS_IN_FLIGHT, { affinity: (k) => thread[k] });
   } finally {
     progress.finish();
   }
@@ -280,16 +281,21 @@ async function fitPairs(
 }
 
 /**
- * A permutation of 0 … n − 1 that deals `threads` contiguous runs out in turn (run 0's first,
- * run 1's first, …, run 0's second, …): a pool handing tasks to its threads as they free up
- * then gives each thread about one run, in order.
+ * `threads` contiguous runs of 0 … n − 1 dealt out in turn (run 0's first, run 1's first, …,
+ * run 0's second, …): `order`, with the run (thread) of each entry in `thread`.
  */
-export function threadRuns(n: number, threads: number): number[] {
+export function threadRuns(n: number, threads: number): { order: number[]; thread: number[] } {
   const runs = Math.max(1, Math.min(threads, n));
   const size = Math.ceil(n / runs);
   const order: number[] = [];
-  for (let k = 0; k < size; k++) for (let r = 0; r < runs; r++) if (r * size + k < n) order.push(r * size + k);
-  return order;
+  const thread: number[] = [];
+  for (let k = 0; k < size; k++)
+    for (let r = 0; r < runs; r++)
+      if (r * size + k < n) {
+        order.push(r * size + k);
+        thread.push(r);
+      }
+  return { order, thread };
 }
 
 /**

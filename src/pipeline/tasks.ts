@@ -134,6 +134,8 @@ export interface PingTaskInput {
   file?: string;
   values: Float64Array;
   fail?: boolean;
+  /** Keep the thread busy this long first (tests of scheduling). */
+  busyMs?: number;
 }
 export interface PingTaskOutput {
   sum: number;
@@ -356,6 +358,7 @@ async function footprintsTask(input: FootprintsTaskInput): Promise<TaskResult<'f
 
 async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
   if (input.fail) throw new MosaicError('E_RUN', 'ping asked to fail', { stage: 'ping', file: input.file });
+  for (const until = performance.now() + (input.busyMs ?? 0); performance.now() < until; );
   let sum = 0;
   for (let i = 0; i < input.values.length; i++) sum += input.values[i];
   const { threadId } = await import('node:worker_threads');

@@ -64,11 +64,46 @@ describe('WorkerPool with one thread', () => {
 describe('threadRuns (the pair fits\' order)', () => {
   it('deals contiguous runs out in turn, a permutation whatever n and threads', async () => {
     const { threadRuns } = await import('../../src/pipeline/build-stream.js');
-    expect(threadRuns(7, 2)).toEqual([0, 4, 1, 5, 2, 6, 3]);
-    expect(threadRuns(6, 3)).toEqual([0, 2, 4, 1, 3, 5]);
-    expect(threadRuns(5, 1)).toEqual([0, 1, 2, 3, 4]);
-    expect(threadRuns(2, 8)).toEqual([0, 1]);
-    expect(threadRuns(0, 2)).toEqual([]);
-    for (const [n, t] of [[234, 2], [100, 7], [13, 4]]) expect([...threadRuns(n, t)].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(threadRuns(7, 2)).toEqual({ order: [0, 4, 1, 5, 2, 6, 3], thread: [0, 1, 0, 1, 0, 1, 0] });
+    expect(threadRuns(6, 3).order).toEqual([0, 2, 4, 1, 3, 5]);
+    expect(threadRuns(5, 1)).toEqual({ order: [0, 1, 2, 3, 4], thread: [0, 0, 0, 0, 0] });
+    expect(threadRuns(2, 8).order).toEqual([0, 1]);
+    expect(threadRuns(0, 2).order).toEqual([]);
+    for (const [n, t] of [[234, 2], [100, 7], [13, 4]]) {
+      const { order, thread } = threadRuns(n, t);
+      expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      // Each thread's entries are one contiguous, ascending run.
+      for (let r = 0; r < t; r++) {
+        const mine = order.filter((_, k) => thread[k] === r);
+        for (let k = 1; k < mine.length; k++) expect(mine[k]).toBe(mine[k - 1] + 1);
+      }
+    }
+  });
+});
+
+describe('WorkerPool affinity', () => {
+  it('runs each task on the thread it names, and a thread without tasks of its own steals', async () => {
+    const pool = new WorkerPool({ threads: 2 });
+    pool.prestart();
+    try {
+      // 4 tasks for thread 1 and 16 for thread 0, 30 ms each: thread 1 runs out first and
+      // must then take some of thread 0's (from the back of the queue).
+      const affinity = (i: number) => (i % 2 === 1 && i < 8 ? 1 : 0);
+      const inputs = Array.from({ length: 20 }, (_, i) => ({ values: new Float64Array([i]), busyMs: 30 }));
+      const ran = new Map<number, number>();
+      await mapOrdered(pool, 'ping', inputs, (i, o: Settled<PingTaskOutput>) => {
+        if (!o.ok) throw o.error;
+        ran.set(i, o.value.threadId);
+      }, 20, { affinity });
+      expect(ran.size).toBe(20);
+      const t1 = ran.get(1)!;
+      for (const i of [3, 5, 7]) expect(ran.get(i)).toBe(t1);
+      const t0 = ran.get(0)!;
+      expect(t0).not.toBe(t1);
+      for (const i of [2, 4, 6, 8]) expect(ran.get(i)).toBe(t0);
+      expect([...ran].filter(([i, t]) => affinity(i) === 0 && t === t1).length).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
   });
 });
