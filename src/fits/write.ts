@@ -164,6 +164,15 @@ export interface FitsWriter {
    */
   writeEncodedRows(bytes: Uint8Array): void;
   /**
+   * Room to encode the next rows in place, without a copy (a `direct` writer): a view of
+   * whole rows, at least one and at most the rows left; undefined otherwise (or when every
+   * row is written). Declare what was encoded there with {@link rowsEncodedInPlace} before any
+   * other call.
+   */
+  rowRoom(): Uint8Array | undefined;
+  /** Count `n` rows encoded into {@link rowRoom}'s view. @throws MosaicError as {@link writeRows}. */
+  rowsEncodedInPlace(n: number): void;
+  /**
    * Where the rows go, for writers in other threads: row r (0-based, rows over axes 2..N)
    * starts at byte `offset + r·rowBytes` of the temporary file `path` (see {@link writeRowsAt}).
    * Rows written there are declared with {@link rowsWrittenElsewhere}.
@@ -265,6 +274,29 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
       const n = bytes.length / rowBytes;
       if (rows + n > totalRows) fail(argument(`${rows + n} rows written but the image has ${totalRows}`, path));
       out.write(bytes);
+      rows += n;
+    },
+    rowRoom(): Uint8Array | undefined {
+      if (state !== 'open') throw argument(`writer is ${state}`, path);
+      const rowBytes = naxis1 * bytesPerPixel;
+      if (rows === totalRows) return undefined;
+      let room: Uint8Array | undefined;
+      try {
+        room = out.room(rowBytes);
+      } catch (err) {
+        fail(err);
+      }
+      if (!room) return undefined;
+      return room.subarray(0, Math.min(totalRows - rows, Math.floor(room.byteLength / rowBytes)) * rowBytes);
+    },
+    rowsEncodedInPlace(n: number): void {
+      if (state !== 'open') throw argument(`writer is ${state}`, path);
+      if (rows + n > totalRows) fail(argument(`${rows + n} rows written but the image has ${totalRows}`, path));
+      try {
+        out.advance(n * naxis1 * bytesPerPixel);
+      } catch (err) {
+        fail(err);
+      }
       rows += n;
     },
     region: { path: out.tmp, name: path, offset: headerBytes.length, rowBytes: naxis1 * bytesPerPixel },

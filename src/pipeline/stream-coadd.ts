@@ -292,7 +292,9 @@ class BandWindow {
     const n = rowsBox.width * rowsBox.height;
     const band = this.bands.get(b);
     const bytes = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, 8 * n);
-    if (band && this.combine === 'mean') {
+    if (band && this.combine === 'mean' && !this.writers[2] && this.finishInPlace(band.sums, rowsBox)) {
+      // Done: finished straight into the writers' buffers.
+    } else if (band && this.combine === 'mean') {
       // Finished straight to file bytes, the sums zeroed for the band's next use (every crop
       // lies inside its footprint, hence inside the box).
       const [value, area] = [bytes(this.rows.value), bytes(this.rows.area)];
@@ -324,6 +326,29 @@ class BandWindow {
       this.free.push(...band.scratch);
       this.bands.delete(b);
     }
+  }
+
+  /**
+   * Finish `box` (a band's rows) straight into the value and area writers' buffers, a run of
+   * rows at a time, where both writers take rows in place (see FitsWriter `rowRoom`); false
+   * (nothing done) where they do not.
+   */
+  private finishInPlace(sums: Coadder, box: PixelBox): boolean {
+    const [value, area] = this.writers;
+    const rowBytes = 8 * box.width;
+    for (let y = box.y0; y < box.y0 + box.height; ) {
+      const [v, a] = [value.rowRoom(), area.rowRoom()];
+      if (!v || !a) {
+        if (y === box.y0) return false;
+        throw new MosaicError('E_INTERNAL', 'a writer stopped taking rows in place', { stage: 'build', file: value.path });
+      }
+      const rows = Math.min(box.y0 + box.height - y, v.byteLength / rowBytes, a.byteLength / rowBytes);
+      sums.finishRowsBigEndian({ ...box, y0: y, height: rows }, v.subarray(0, rows * rowBytes), a.subarray(0, rows * rowBytes), { onlyInBox: true });
+      value.rowsEncodedInPlace(rows);
+      area.rowsEncodedInPlace(rows);
+      y += rows;
+    }
+    return true;
   }
 
   /** Move every file into place; if one fails, none is left (a mosaic without its area is no output). */

@@ -130,6 +130,9 @@ export interface CoadderScratch {
 }
 
 /** `scratch` when it holds `n` pixels per array, else a new, larger set. */
+// Fresh arrays are not marked clean on purpose: zeroing them in one pass faults their pages in
+// sequentially, measured cheaper here (0.2 s of system time at M17 size) than the scattered
+// first touches of the accumulation.
 export function ensureScratch(scratch: CoadderScratch | undefined, n: number): CoadderScratch {
   if (scratch && scratch.sumA.length >= n) return scratch;
   return { sumVA: new Float64Array(n), sumA: new Float64Array(n), count: new Uint32Array(n) };
@@ -149,6 +152,8 @@ export class Coadder {
   private readonly count: Uint32Array | null;
   /** The reused arrays, when given (marked clean again by finishRowsBigEndian). */
   private scratch?: CoadderScratch;
+  /** finishRowsBigEndian has cleared rows rowStart … clearedTo − 1 (−1: not in order). */
+  private clearedTo: number;
   private readonly kept: Array<{ img: ProjectedImage; plane?: BackgroundPlane }> = [];
   private readonly crpix1: number;
   private readonly crpix2: number;
@@ -162,6 +167,7 @@ export class Coadder {
     const H = template.int('NAXIS2') ?? 0;
     if (this.width < 1 || H < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'add' });
     [this.rowStart, this.rowEnd] = opts.rows ?? [0, H];
+    this.clearedTo = this.rowStart;
     this.combine = opts.combine ?? 'mean';
     this.crpix1 = template.number('CRPIX1') ?? 0;
     this.crpix2 = template.number('CRPIX2') ?? 0;
@@ -214,8 +220,8 @@ export class Coadder {
    * The mean's value and area over `box` (columns inside the template, rows inside this band)
    * as big-endian BITPIX −64 bytes — what finishBox gives, encoded, in one pass — zeroing the
    * sums read. With `onlyInBox` (the caller's promise that nothing was accumulated outside the
-   * box) and `box` covering every row of the band, reused arrays are left marked clean, and the
-   * next Coadder on them skips its zeroing. Mean only.
+   * box) and boxes that cover every row of the band, front to back, in one call or several,
+   * reused arrays are left marked clean, and the next Coadder on them skips its zeroing. Mean only.
    * @throws MosaicError E_INTERNAL for another combine or a box outside the band.
    */
   finishRowsBigEndian(box: Box, outValue: Uint8Array, outArea: Uint8Array, opts: { onlyInBox?: boolean } = {}): void {
@@ -233,8 +239,10 @@ export class Coadder {
       outArea,
       clear: true,
     });
-    const wholeBand = box.y0 === this.rowStart && box.y0 + box.height === this.rowEnd;
-    if (this.scratch && wholeBand && (opts.onlyInBox || (box.x0 === 0 && box.width === this.width))) this.scratch.clean = true;
+    // The band is clean once every row has been finished, front to back (in one call or several).
+    const inBox = opts.onlyInBox || (box.x0 === 0 && box.width === this.width);
+    this.clearedTo = inBox && box.y0 === this.clearedTo ? box.y0 + box.height : -1;
+    if (this.scratch && this.clearedTo === this.rowEnd) this.scratch.clean = true;
   }
 
   /** Value and area of every pixel of the band (NaN / 0 where nothing contributed). */

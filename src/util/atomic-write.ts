@@ -122,6 +122,29 @@ export class AtomicFileWriter {
     return this.appender?.direct ?? false;
   }
 
+  /**
+   * A `direct` writer's room for the next bytes, made in place: see DirectAppender `room`
+   * (undefined when the bytes go through the page cache). Count them with {@link advance}.
+   */
+  room(min: number): Uint8Array | undefined {
+    try {
+      return this.appender?.room(min);
+    } catch (err) {
+      this.abort();
+      throw writeError(err, this.path, this.stage);
+    }
+  }
+
+  /** Count `n` bytes written into the view {@link room} gave. */
+  advance(n: number): void {
+    try {
+      this.appender!.advance(n);
+    } catch (err) {
+      this.abort();
+      throw writeError(err, this.path, this.stage);
+    }
+  }
+
   write(chunk: Uint8Array): void {
     try {
       if (this.appender) {

@@ -96,6 +96,27 @@ export class DirectAppender {
     this.fd = fd >= 0 ? fd : openSync(path, 'w');
   }
 
+  /**
+   * Where the next bytes go, for a caller that makes them in place (no copy): a view of the
+   * staging buffer at least `min` bytes long, or undefined when the appender is not direct.
+   * Count what was written there with {@link advance} before any other call.
+   */
+  room(min: number): Uint8Array | undefined {
+    this.check();
+    if (!this.staging) return undefined;
+    if (this.staging.byteLength - this.fill < min) this.submit(min);
+    return this.staging.subarray(this.fill);
+  }
+
+  /** Count `n` bytes written into the view {@link room} gave. */
+  advance(n: number): void {
+    const staging = this.staging!;
+    if (!(n >= 0 && this.fill + n <= staging.byteLength)) throw new RangeError(`advance(${n}) past the staging buffer's ${staging.byteLength - this.fill} free bytes`);
+    this.length += n;
+    this.fill += n;
+    if (this.fill >= STAGING_BYTES) this.submit();
+  }
+
   /** Append `chunk` (copied; the caller may reuse it at once). */
   write(chunk: Uint8Array): void {
     this.check();
@@ -144,22 +165,34 @@ export class DirectAppender {
     this.fd = -1;
   }
 
-  /** Send the full staging buffer to the file and continue in a spare one. */
-  private submit(): void {
+  /**
+   * Send the staged bytes' whole blocks to the file and continue in a buffer with room for
+   * `min` more bytes after the unaligned rest, which moves to its start.
+   */
+  private submit(min = 0): void {
     const buffer = this.staging!;
+    const aligned = this.fill - (this.fill % DIRECT_ALIGN);
+    const tail = this.fill - aligned;
+    const need = Math.max(STAGING_BYTES, Math.ceil((tail + min) / DIRECT_ALIGN) * DIRECT_ALIGN);
     const position = this.position;
-    this.position += buffer.byteLength;
-    this.fill = 0;
-    if (this.spare.length === 0 && this.inFlight >= MAX_IN_FLIGHT) {
-      writeAll(this.fd, buffer, position);
+    this.position += aligned;
+    this.fill = tail;
+    const spare = this.spare.findIndex((b) => b.byteLength >= need);
+    if (aligned === 0 || (spare < 0 && this.inFlight >= MAX_IN_FLIGHT)) {
+      // Nothing to send, or too much on its way already: written now, the buffer kept.
+      if (aligned > 0) writeAll(this.fd, buffer.subarray(0, aligned), position);
+      if (buffer.byteLength >= need) buffer.copyWithin(0, aligned, aligned + tail);
+      else (this.staging = alignedBytes(need)!).set(buffer.subarray(aligned, aligned + tail));
       return;
     }
+    const next = spare >= 0 ? this.spare.splice(spare, 1)[0] : alignedBytes(need)!;
+    next.set(buffer.subarray(aligned, aligned + tail));
+    this.staging = next;
     this.inFlight++;
-    this.staging = this.spare.pop() ?? alignedBytes(STAGING_BYTES)!;
     const done = (err: unknown, written = 0) => {
-      if (!err && written < buffer.byteLength) {
+      if (!err && written < aligned) {
         // A short write: the rest goes now.
-        write(this.fd, buffer, written, buffer.byteLength - written, position + written, (e, n) => done(e, written + n));
+        write(this.fd, buffer, written, aligned - written, position + written, (e, n) => done(e, written + n));
         return;
       }
       this.inFlight--;
@@ -167,7 +200,7 @@ export class DirectAppender {
       else this.spare.push(buffer);
       if (this.inFlight === 0) for (const wake of this.waiters.splice(0)) wake();
     };
-    write(this.fd, buffer, 0, buffer.byteLength, position, (err, n) => done(err, n));
+    write(this.fd, buffer, 0, aligned, position, (err, n) => done(err, n));
   }
 
   private check(): void {
