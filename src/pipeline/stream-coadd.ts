@@ -150,8 +150,10 @@ export async function streamCoadd(
       (i, outcome: Settled<ProjectTaskOutput>) => {
         progress.update(i + 1);
         const source = order[i];
-        // Rows above this footprint's first row get nothing from here on.
-        window.flushBelow(source.footprint.y0);
+        // Rows above this footprint's first row get nothing from here on. One band at a time:
+        // a burst of bands (the next image row of a survey starts several bands lower) would
+        // outrun the asynchronous writes and hold this thread, and with it the pool's dispatch.
+        window.flushBelow(source.footprint.y0, 1);
         if (!outcome.ok) {
           result.failed++;
           opts.onFailure?.(source, outcome.error);
@@ -281,9 +283,9 @@ class BandWindow {
     }
   }
 
-  /** Write every band that ends at or above template row `row`, in order. */
-  flushBelow(row: number): void {
-    while (this.next < this.count && this.rowsOf(this.next)[1] <= row) this.writeBand(this.next++);
+  /** Write the bands that end at or above template row `row` (at most `most` of them), in order. */
+  flushBelow(row: number, most = Infinity): void {
+    for (let k = 0; k < most && this.next < this.count && this.rowsOf(this.next)[1] <= row; k++) this.writeBand(this.next++);
   }
 
   private writeBand(b: number): void {
