@@ -71,10 +71,9 @@ impl CornerLine {
             self.k[i] = floor(x + 0.5);
             self.l[i] = floor(y + 0.5);
         }
-        for i in 0..n.saturating_sub(1) {
-            self.rx[i] = 1.0 / (xs[i] - xs[i + 1]);
-            self.ry[i] = 1.0 / (ys[i] - ys[i + 1]);
-        }
+        let edges = n.saturating_sub(1);
+        reciprocals(&xs[..n], &xs[n.min(1)..], &mut self.rx[..edges]);
+        reciprocals(&ys[..n], &ys[n.min(1)..], &mut self.ry[..edges]);
     }
 }
 
@@ -121,10 +120,8 @@ impl RowParts {
         self.rxv.resize(n + 1, 0.0);
         self.ryv.resize(n + 1, 0.0);
         let (tx, ty, bx, by) = (&tx[..n + 1], &ty[..n + 1], &bx[..n + 1], &by[..n + 1]);
-        for i in 0..n + 1 {
-            self.rxv[i] = 1.0 / (tx[i] - bx[i]);
-            self.ryv[i] = 1.0 / (ty[i] - by[i]);
-        }
+        reciprocals(tx, bx, &mut self.rxv[..n + 1]);
+        reciprocals(ty, by, &mut self.ryv[..n + 1]);
         #[allow(unused_mut)]
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
@@ -144,6 +141,26 @@ impl RowParts {
             self.l[i] = p.l;
             self.code[i] = p.code;
         }
+    }
+}
+
+/// `out[i] = 1 / (a[i] − b[i])` for every `i < out.len()` (`a`, `b` at least as long): the
+/// edges' reciprocals, four at a time where the CPU has AVX2 (division rounds the same in
+/// every lane).
+fn reciprocals(a: &[f64], b: &[f64], out: &mut [f64]) {
+    let n = out.len();
+    let (a, b) = (&a[..n], &b[..n]);
+    #[allow(unused_mut)]
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked); the three slices hold n values.
+            done = unsafe { avx2::reciprocals(a, b, out) };
+        }
+    }
+    for i in done..n {
+        out[i] = 1.0 / (a[i] - b[i]);
     }
 }
 
@@ -359,6 +376,24 @@ mod avx2 {
         } else {
             _mm256_i32gather_pd::<8>(src.as_ptr() as *const f64, idx)
         }
+    }
+
+    /// `super::reciprocals` for `0..n − n % 4`; returns how many.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; `a`, `b` hold at least `out.len()` values.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn reciprocals(a: &[f64], b: &[f64], out: &mut [f64]) -> usize {
+        let n = out.len();
+        assert!(a.len() >= n && b.len() >= n);
+        let one = splat(1.0);
+        let end = n - n % 4;
+        let mut i = 0;
+        while i < end {
+            put(out, i, div(one, sub(at(a, i), at(b, i))));
+            i += 4;
+        }
+        end
     }
 
     /// `CornerLine::fill`'s floors for corners `0..n − n % 4` (the reciprocals are the scalar
