@@ -9,9 +9,14 @@
 
 use crate::error::{check_len, KernelError};
 
-/// Bounds of the pixels with `coverage > 0` and a finite value in a `width × height` box:
-/// `Some((i0, i1, j0, j1))`, inclusive, or `None` when there is none.
-pub fn covered_bounds(value: &[f64], coverage: &[f64], width: usize, height: usize) -> Result<Option<(usize, usize, usize, usize)>, KernelError> {
+avx2_twin! {
+    /// Bounds of the pixels with `coverage > 0` and a finite value in a `width × height` box:
+    /// `Some((i0, i1, j0, j1))`, inclusive, or `None` when there is none.
+    pub fn covered_bounds(value: &[f64], coverage: &[f64], width: usize, height: usize) -> Result<Option<(usize, usize, usize, usize)>, KernelError> => covered_bounds_body
+}
+
+#[inline(always)]
+fn covered_bounds_body(value: &[f64], coverage: &[f64], width: usize, height: usize) -> Result<Option<(usize, usize, usize, usize)>, KernelError> {
     check_len("value", width * height, value.len())?;
     check_len("coverage", width * height, coverage.len())?;
     let (mut i0, mut i1, mut j0, mut j1) = (usize::MAX, 0usize, usize::MAX, 0usize);
@@ -64,13 +69,27 @@ pub enum SolidAngles<'a> {
     Full(&'a [f64]),
 }
 
-/// Copies the crop `(i0, j0, width, height)` of a `box_width`-wide box into `out_value`
-/// and `out_area` (`width × height`): covered pixels (coverage > 0, finite value) get
-/// their value and `coverage × Ω`; the others NaN and 0.
-///
-/// Errors: [`KernelError`] for inconsistent lengths or a crop outside the box.
+avx2_twin! {
+    /// Copies the crop `(i0, j0, width, height)` of a `box_width`-wide box into `out_value`
+    /// and `out_area` (`width × height`): covered pixels (coverage > 0, finite value) get
+    /// their value and `coverage × Ω`; the others NaN and 0.
+    ///
+    /// Errors: [`KernelError`] for inconsistent lengths or a crop outside the box.
+    pub fn crop_with_area(
+        value: &[f64],
+        coverage: &[f64],
+        box_width: usize,
+        box_height: usize,
+        crop: (usize, usize, usize, usize),
+        omega: &SolidAngles,
+        out_value: &mut [f64],
+        out_area: &mut [f64],
+    ) -> Result<(), KernelError> => crop_with_area_body
+}
+
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn crop_with_area(
+fn crop_with_area_body(
     value: &[f64],
     coverage: &[f64],
     box_width: usize,
@@ -122,6 +141,8 @@ pub fn crop_with_area(
         }
         let (c_row, v_row) = (&coverage[src..src + width], &value[src..src + width]);
         let (ov, oa) = (&mut out_value[dst..dst + width], &mut out_area[dst..dst + width]);
+        // All five of one length: no bounds checks, so the loop vectorizes.
+        let omega_row = &omega_row[..width];
         for i in 0..width {
             let (c, v) = (c_row[i], v_row[i]);
             let ok = (c > 0.0) & v.is_finite();

@@ -22,18 +22,35 @@ pub struct PlaneCorrection {
     pub origin_y: i64,
 }
 
-/// Adds one tile into the running sums.
-///
-/// * `sum_vw`, `sum_w`, `count`: mosaic-sized accumulators (`mosaic_w` wide, same length).
-/// * `tile_value`, `tile_weight`: `tile_w * tile_h`, row-major; tile pixel `(i, j)` lands on
-///   mosaic pixel `(x0 + i, y0 + j)`; `x0`, `y0` may be negative, parts outside are dropped.
-/// * Only pixels with a finite value and a finite weight > 0 contribute; `count` is
-///   incremented once per contribution. With `plane`, the plane is subtracted from each value
-///   first (the TypeScript `Coadder`'s arithmetic, operation for operation).
-///
-/// Errors: [`KernelError::Length`] / [`KernelError::Argument`] for inconsistent shapes.
+avx2_twin! {
+    /// Adds one tile into the running sums.
+    ///
+    /// * `sum_vw`, `sum_w`, `count`: mosaic-sized accumulators (`mosaic_w` wide, same length).
+    /// * `tile_value`, `tile_weight`: `tile_w * tile_h`, row-major; tile pixel `(i, j)` lands on
+    ///   mosaic pixel `(x0 + i, y0 + j)`; `x0`, `y0` may be negative, parts outside are dropped.
+    /// * Only pixels with a finite value and a finite weight > 0 contribute; `count` is
+    ///   incremented once per contribution. With `plane`, the plane is subtracted from each value
+    ///   first (the TypeScript `Coadder`'s arithmetic, operation for operation).
+    ///
+    /// Errors: [`KernelError::Length`] / [`KernelError::Argument`] for inconsistent shapes.
+    pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
+        sum_vw: &mut [f64],
+        sum_w: &mut [f64],
+        count: Option<&mut [C]>,
+        mosaic_w: usize,
+        tile_value: &[V],
+        tile_weight: &[W],
+        tile_w: usize,
+        tile_h: usize,
+        x0: i64,
+        y0: i64,
+        plane: Option<&PlaneCorrection>,
+    ) -> Result<(), KernelError> => coadd_accumulate_body
+}
+
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
+fn coadd_accumulate_body<V: Sample, W: Sample, C: Counter>(
     sum_vw: &mut [f64],
     sum_w: &mut [f64],
     mut count: Option<&mut [C]>,
@@ -66,28 +83,22 @@ pub fn coadd_accumulate<V: Sample, W: Sample, C: Counter>(
         return Ok(());
     }
     let n = (i_hi - i_lo) as usize;
+    // The plane's x term per column, the same for every row: x − CRPIX1 of each mosaic column.
+    let dx: Vec<f64> = match plane {
+        Some(p) => (0..n as i64).map(|i| (p.origin_x + i_lo + i) as f64 - p.crpix1).collect(),
+        None => Vec::new(),
+    };
     for j in j_lo..j_hi {
         let t0 = (j as usize) * tile_w + i_lo as usize;
         let m0 = ((y0 + j) * mw + x0 + i_lo) as usize;
         let (tv, tw) = (&tile_value[t0..t0 + n], &tile_weight[t0..t0 + n]);
         let (svw, sw) = (&mut sum_vw[m0..m0 + n], &mut sum_w[m0..m0 + n]);
-        let by = plane.map_or(0.0, |p| p.b * ((p.origin_y + j) as f64 - p.crpix2) + p.c);
-        let mut counts = count.as_deref_mut().map(|c| &mut c[m0..m0 + n]);
-        for i in 0..n {
-            let mut v = tv[i].to_f64();
-            if let Some(p) = plane {
-                v -= p.a * ((p.origin_x + i_lo + i as i64) as f64 - p.crpix1) + by;
-            }
-            let wt = tw[i].to_f64();
-            // Adding +0.0 leaves the sums' bits unchanged (they are never -0.0), so this
-            // branch-free form equals skipping the pixel.
-            let ok = v.is_finite() & wt.is_finite() & (wt > 0.0);
-            svw[i] += if ok { v * wt } else { 0.0 };
-            sw[i] += if ok { wt } else { 0.0 };
-            if let Some(c) = counts.as_deref_mut() {
-                if ok {
-                    c[i].increment();
-                }
+        let plane_row = plane.map(|p| (p.a, p.b * ((p.origin_y + j) as f64 - p.crpix2) + p.c));
+        match count.as_deref_mut() {
+            None => add_row(tv, tw, svw, sw, plane_row.map(|(a, by)| (a, by, &dx[..n])), |_| ()),
+            Some(c) => {
+                let c = &mut c[m0..m0 + n];
+                add_row(tv, tw, svw, sw, plane_row.map(|(a, by)| (a, by, &dx[..n])), |i| c[i].increment());
             }
         }
     }
@@ -102,6 +113,38 @@ pub fn coadd_finish(sum_vw: &[f64], sum_w: &[f64], out: &mut [f64], threshold: f
         *o = if w > threshold { vw / w } else { f64::NAN };
     }
     Ok(())
+}
+
+/// One row of [`coadd_accumulate`]: with `plane = (a, by, dx)` each value first loses
+/// `a·dx[i] + by`; `counted(i)` for each pixel that contributes. Written so that, compiled for
+/// AVX2, the loops vectorize.
+#[inline(always)]
+fn add_row<V: Sample, W: Sample>(tv: &[V], tw: &[W], svw: &mut [f64], sw: &mut [f64], plane: Option<(f64, f64, &[f64])>, mut counted: impl FnMut(usize)) {
+    let n = svw.len();
+    let (tv, tw, sw) = (&tv[..n], &tw[..n], &mut sw[..n]);
+    // Adding +0.0 leaves the sums' bits unchanged (they are never -0.0), so this branch-free
+    // form equals skipping the pixel.
+    let mut add = |i: usize, v: f64, wt: f64| {
+        let ok = v.is_finite() & wt.is_finite() & (wt > 0.0);
+        svw[i] += if ok { v * wt } else { 0.0 };
+        sw[i] += if ok { wt } else { 0.0 };
+        if ok {
+            counted(i);
+        }
+    };
+    match plane {
+        None => {
+            for i in 0..n {
+                add(i, tv[i].to_f64(), tw[i].to_f64());
+            }
+        }
+        Some((a, by, dx)) => {
+            let dx = &dx[..n];
+            for i in 0..n {
+                add(i, tv[i].to_f64() - (a * dx[i] + by), tw[i].to_f64());
+            }
+        }
+    }
 }
 
 /// [`coadd_finish`] for `rows` rows of `width` sums from column `x0` of sums `stride` wide,

@@ -31,11 +31,24 @@ fn lagrange(a: i32, m: i32, b: i32, t: f64, w: &mut [f64; 3]) {
     w[2] = ((t - a) * (t - m)) / ((b - a) * (b - m));
 }
 
-/// Fills the non-exact corners (`state[k] != 2`) of every cell in `cells` (see the module
-/// comment) in `x` and `y`, the `cw × ch` corner arrays (index `i + cw·j`).
-///
-/// Errors: [`KernelError`] when the array lengths do not match or a cell lies outside the grid.
-pub fn fill_corner_cells(cells: &[i32], cw: usize, ch: usize, x: &mut [f64], y: &mut [f64], state: &[u8]) -> Result<(), KernelError> {
+avx2_twin! {
+    /// Fills the non-exact corners (`state[k] != 2`) of every cell in `cells` (see the module
+    /// comment) in `x` and `y`, the `cw × ch` corner arrays (index `i + cw·j`).
+    ///
+    /// Errors: [`KernelError`] when the array lengths do not match or a cell lies outside the grid.
+    pub fn fill_corner_cells(
+        cells: &[i32],
+        cw: usize,
+        ch: usize,
+        x: &mut [f64],
+        y: &mut [f64],
+        state: &[u8],
+    ) -> Result<(), KernelError> => fill_corner_cells_body
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fill_corner_cells_body(cells: &[i32], cw: usize, ch: usize, x: &mut [f64], y: &mut [f64], state: &[u8]) -> Result<(), KernelError> {
     check_len("x", cw * ch, x.len())?;
     check_len("y", cw * ch, y.len())?;
     check_len("state", cw * ch, state.len())?;

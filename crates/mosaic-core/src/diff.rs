@@ -40,14 +40,27 @@ pub struct DiffOptions {
     pub no_areas: bool,
 }
 
-/// Differences `plus − minus` over the box `[xa, xa + w) × [ya, ya + h)` of the mosaic grid
-/// (which both images must contain), writing the crop to its valid pixels into the first
-/// `width · height` values of `out_value`, `out_area` (NaN / 0 where not valid); `work` is
-/// scratch of any size. Returns `None` when no pixel is valid in both.
-///
-/// Errors: [`KernelError::Length`] / [`KernelError::Argument`] for inconsistent shapes.
+avx2_twin! {
+    /// Differences `plus − minus` over the box `[xa, xa + w) × [ya, ya + h)` of the mosaic grid
+    /// (which both images must contain), writing the crop to its valid pixels into the first
+    /// `width · height` values of `out_value`, `out_area` (NaN / 0 where not valid); `work` is
+    /// scratch of any size. Returns `None` when no pixel is valid in both.
+    ///
+    /// Errors: [`KernelError::Length`] / [`KernelError::Argument`] for inconsistent shapes.
+    pub fn diff_images(
+        plus: &Placed,
+        minus: &Placed,
+        arg2: (i64, i64, usize, usize),
+        opts: &DiffOptions,
+        out_value: &mut [f64],
+        out_area: &mut [f64],
+        work: &mut Vec<f64>,
+    ) -> Result<Option<DiffCrop>, KernelError> => diff_images_body
+}
+
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn diff_images(
+fn diff_images_body(
     plus: &Placed,
     minus: &Placed,
     (xa, ya, w, h): (i64, i64, usize, usize),

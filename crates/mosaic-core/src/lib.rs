@@ -8,6 +8,31 @@
 //! Pixel convention: input pixel `k` (0-based) covers `[k - 0.5, k + 0.5]` on its axis;
 //! images are row-major, `data[x + width * y]`.
 
+/// Defines `fn $name(args) -> R` that runs `$body` (an `#[inline(always)]` function of the same
+/// arguments) compiled for AVX2 where the CPU has it, else for the baseline: LLVM then
+/// vectorizes the body's loops four doubles wide. Results are the same bits either way: the
+/// operations stay IEEE ones (Rust neither fuses multiply-adds nor reorders sums).
+macro_rules! avx2_twin {
+    ($(#[$m:meta])* $vis:vis fn $name:ident $(<$($g:ident: $b:path),*>)? ($($a:ident: $t:ty),* $(,)?) -> $r:ty => $body:ident) => {
+        $(#[$m])*
+        #[allow(clippy::too_many_arguments)]
+        $vis fn $name $(<$($g: $b),*>)? ($($a: $t),*) -> $r {
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2")]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn avx2 $(<$($g: $b),*>)? ($($a: $t),*) -> $r {
+                $body $(::<$($g),*>)? ($($a),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2 (checked).
+                return unsafe { avx2 $(::<$($g),*>)? ($($a),*) };
+            }
+            $body $(::<$($g),*>)? ($($a),*)
+        }
+    };
+}
+
 pub mod area_crop;
 pub mod clip;
 pub mod coadd;

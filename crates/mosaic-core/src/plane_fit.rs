@@ -374,17 +374,32 @@ pub fn plane_fit_passes(px: &[f64], py: &[f64], pz: &[f64], opts: &PlaneFitOptio
     plane_fit_passes_in(px, py, pz, opts, &mut Vec::new())
 }
 
-/// The points a plane fit of an image takes (mFitplane reads a difference image row by row):
-/// each non-NaN pixel of the `width × height` image `value` as `x = i − x_origin`,
-/// `y = j − y_origin`, `z = value`, in row-major order, into the first entries of `xs`, `ys`,
-/// `zs`; and each row's first and last such column in `row_lo[j]`, `row_hi[j]` (`lo > hi`
-/// when the row has none). Returns the number of points. TypeScript twin:
-/// `gatherPointsTs` in `src/kernels/plane-fit.ts`, bit-identical.
-///
-/// # Errors
-/// [`KernelError::Length`] when `value` is not `width × height` or an output is too short.
+avx2_twin! {
+    /// The points a plane fit of an image takes (mFitplane reads a difference image row by row):
+    /// each non-NaN pixel of the `width × height` image `value` as `x = i − x_origin`,
+    /// `y = j − y_origin`, `z = value`, in row-major order, into the first entries of `xs`, `ys`,
+    /// `zs`; and each row's first and last such column in `row_lo[j]`, `row_hi[j]` (`lo > hi`
+    /// when the row has none). Returns the number of points. TypeScript twin:
+    /// `gatherPointsTs` in `src/kernels/plane-fit.ts`, bit-identical.
+    ///
+    /// # Errors
+    /// [`KernelError::Length`] when `value` is not `width × height` or an output is too short.
+    pub fn gather_points(
+        value: &[f64],
+        width: usize,
+        height: usize,
+        arg3: (f64, f64),
+        xs: &mut [f64],
+        ys: &mut [f64],
+        zs: &mut [f64],
+        row_lo: &mut [i32],
+        row_hi: &mut [i32],
+    ) -> Result<usize, KernelError> => gather_points_body
+}
+
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn gather_points(
+fn gather_points_body(
     value: &[f64],
     width: usize,
     height: usize,
