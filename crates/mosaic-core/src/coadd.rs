@@ -173,17 +173,54 @@ pub fn coadd_finish_rows_be(
         let at = j * stride + x0;
         let (vw, w) = (&mut sum_vw[at..at + width], &mut sum_w[at..at + width]);
         let (ov, oa) = (&mut out_value[8 * width * j..8 * width * (j + 1)], &mut out_area[8 * width * j..8 * width * (j + 1)]);
-        for i in 0..width {
+        #[allow(unused_mut)]
+        let mut done = 0;
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked); the slices have the lengths it asserts.
+            done = unsafe { finish_row_be_avx2(vw, w, ov, oa, threshold, clear) };
+        }
+        for i in done..width {
             let v = if w[i] > threshold { vw[i] / w[i] } else { f64::NAN };
             ov[8 * i..8 * i + 8].copy_from_slice(&v.to_be_bytes());
             oa[8 * i..8 * i + 8].copy_from_slice(&w[i].to_be_bytes());
         }
         if clear {
-            vw.fill(0.0);
-            w.fill(0.0);
+            vw[done..].fill(0.0);
+            w[done..].fill(0.0);
         }
     }
     Ok(())
+}
+
+/// Pixels `0..n − n % 4` of one row of [`coadd_finish_rows_be`], four at a time (the same
+/// division and select, the bytes reversed by a shuffle); returns how many.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn finish_row_be_avx2(vw: &mut [f64], w: &mut [f64], ov: &mut [u8], oa: &mut [u8], threshold: f64, clear: bool) -> usize {
+    use std::arch::x86_64::*;
+    let n = w.len();
+    assert!(vw.len() == n && ov.len() == 8 * n && oa.len() == 8 * n);
+    // Byte order reversed within each 8-byte lane (the shuffle works per 128-bit half).
+    let swap = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+    let (thr, nan, zero) = (_mm256_set1_pd(threshold), _mm256_set1_pd(f64::NAN), _mm256_setzero_pd());
+    let end = n - n % 4;
+    let mut i = 0;
+    while i < end {
+        let (s, a) = (_mm256_loadu_pd(vw.as_ptr().add(i)), _mm256_loadu_pd(w.as_ptr().add(i)));
+        let v = _mm256_blendv_pd(nan, _mm256_div_pd(s, a), _mm256_cmp_pd::<_CMP_GT_OQ>(a, thr));
+        _mm256_storeu_si256(ov.as_mut_ptr().add(8 * i).cast(), _mm256_shuffle_epi8(_mm256_castpd_si256(v), swap));
+        _mm256_storeu_si256(oa.as_mut_ptr().add(8 * i).cast(), _mm256_shuffle_epi8(_mm256_castpd_si256(a), swap));
+        if clear {
+            _mm256_storeu_pd(vw.as_mut_ptr().add(i), zero);
+            _mm256_storeu_pd(w.as_mut_ptr().add(i), zero);
+        }
+        i += 4;
+    }
+    end
 }
 
 #[cfg(test)]
