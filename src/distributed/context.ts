@@ -94,5 +94,6 @@ export function pairInput(ctx: Context, pair: { plus: number; minus: number }): 
     name: (id) => ctx.plan.images[id].fname,
     method: p.method,
     levelOnly: p.levelOnly,
+    fitBin: p.fitBin ?? 1,
   });
 }

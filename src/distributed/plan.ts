@@ -60,6 +60,8 @@ export interface PlanParams {
   background: boolean;
   /** Fit and solve for levels only (mFitplane/mBgModel -l; `mosaic build --level-only`). */
   levelOnly: boolean;
+  /** Binning of the pair fits (`mosaic build --fit-bin`); absent in plans made before it: 1. */
+  fitBin?: number;
   tileRows: number;
 }
 
@@ -92,6 +94,8 @@ export interface PlanOptions {
   background?: boolean;
   /** Default false. */
   levelOnly?: boolean;
+  /** Binning of the pair fits; default 2, as `mosaic build`. */
+  fitBin?: number;
   /** Rows per output tile; default enough for about 4 Mpixel per tile. */
   tileRows?: number;
 }
@@ -150,7 +154,7 @@ export async function makePlan(opts: PlanOptions): Promise<{ plan: Plan; table: 
   const plan: Plan = {
     format: PLAN_FORMAT,
     engine: VERSION,
-    params: { method: opts.method ?? 'exact', combine: opts.combine ?? 'mean', background, levelOnly: opts.levelOnly ?? false, tileRows },
+    params: { method: opts.method ?? 'exact', combine: opts.combine ?? 'mean', background, levelOnly: opts.levelOnly ?? false, fitBin: opts.fitBin ?? 2, tileRows },
     template: templateText,
     templateHash: hashOf(templateText),
     naxis1,

@@ -21,7 +21,9 @@ export interface PlanKeys {
 export function planKeys(plan: Plan): PlanKeys {
   const { engine, templateHash, params } = plan;
   const project = plan.images.map((im) => hashOf(engine, 'project', im.sha256, im.hdu, templateHash, params.method));
-  const difffit = plan.pairs.map((p) => hashOf(engine, 'difffit', project[p.plus], project[p.minus], templateHash, params.levelOnly));
+  // Unbinned fits keep the keys they had before binning existed.
+  const binKey = (params.fitBin ?? 1) > 1 ? [params.fitBin] : [];
+  const difffit = plan.pairs.map((p) => hashOf(engine, 'difffit', project[p.plus], project[p.minus], templateHash, params.levelOnly, ...binKey));
   const bgmodel = [hashOf(engine, 'bgmodel', params.background, params.levelOnly, project, difffit)];
   const background = plan.images.map((_, i) => hashOf(engine, 'background', project[i], bgmodel[0]));
   const coadd = plan.tiles.map((t) => hashOf(engine, 'coadd', t.rows, params.combine, templateHash, background));

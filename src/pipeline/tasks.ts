@@ -7,6 +7,8 @@
  */
 import { Header, type Card } from '../fits/header.js';
 import { Wcs } from '../wcs/wcs.js';
+import { alignedPhase, binnedBox, binnedHeader, canBin } from '../wcs/binned.js';
+import { binPixels } from '../kernels/bin.js';
 import { ImageBuffers } from '../fits/read.js';
 import { MosaicError } from '../errors.js';
 import type { FitsImage, PixelArray } from '../fits/types.js';
@@ -109,6 +111,11 @@ export interface PairFitTaskInput {
   levelOnly?: boolean;
   /** Also write the difference image and its area (mDiff's output) here. */
   write?: { value: string; area: string };
+  /**
+   * Project, difference and fit on the mosaic grid binned by this factor (wcs/binned.ts), the
+   * fit reported on the mosaic grid; `write` then holds the binned difference. Default 1.
+   */
+  fitBin?: number;
 }
 
 /** Input of the `load` task: read a cached projected image back (pass 2 of build). */
@@ -218,11 +225,22 @@ async function projectTask(input: ProjectTaskInput): Promise<TaskResult<'project
  * together in mOverlaps order, read it about once: 16 images of 2 MB at 2MASS size. An evicted
  * image's buffers take the next one read (no fresh memory, no garbage, after the first 16).
  */
-const recentImages: Array<{ key: string; image: FitsImage; wcs: Wcs; buffers: ImageBuffers }> = [];
+interface RecentImage {
+  key: string;
+  image: FitsImage;
+  wcs: Wcs;
+  buffers: ImageBuffers;
+  /**
+   * The image binned for the binned pair fits (for the template keyed `template`), made on
+   * first use; its array outlives evictions.
+   */
+  binned?: { factor: number; template: string; image: FitsImage; wcs: Wcs } | { data: Float64Array };
+}
+const recentImages: RecentImage[] = [];
 const RECENT_IMAGES = 16;
 
 /** A raw image (decoded) and its WCS, from this thread's recent ones when there. */
-async function recentImage(file: string, hdu: number | undefined): Promise<{ image: FitsImage; wcs: Wcs }> {
+async function recentImage(file: string, hdu: number | undefined): Promise<RecentImage> {
   const key = `${hdu ?? ''}:${file}`;
   const k = recentImages.findIndex((e) => e.key === key);
   if (k >= 0) {
@@ -232,7 +250,8 @@ async function recentImage(file: string, hdu: number | undefined): Promise<{ ima
   }
   const { readImage } = await import('../fits/read.js');
   // The least recent entry goes now (the caller's other image, just used, is at the front).
-  const buffers = recentImages.length >= RECENT_IMAGES ? recentImages.pop()!.buffers : new ImageBuffers();
+  const evicted = recentImages.length >= RECENT_IMAGES ? recentImages.pop() : undefined;
+  const buffers = evicted?.buffers ?? new ImageBuffers();
   const image = await readImage(file, { ...(hdu === undefined ? {} : { hdu }), reuse: buffers });
   let wcs: Wcs;
   try {
@@ -240,21 +259,49 @@ async function recentImage(file: string, hdu: number | undefined): Promise<{ ima
   } catch (err) {
     throw err instanceof MosaicError ? err.withContext({ stage: 'project', file }) : err;
   }
-  const entry = { key, image, wcs, buffers };
+  const entry: RecentImage = { key, image, wcs, buffers };
+  // The evicted entry's binned array is reused (binnedImage writes it before any read).
+  if (evicted?.binned) entry.binned = { data: 'image' in evicted.binned ? (evicted.binned.image.data as Float64Array) : evicted.binned.data };
   recentImages.unshift(entry);
   return entry;
 }
 
-/** This thread's last template (the same for every task of a run), parsed once. */
-let recentTemplate: { cards: string; header: Header; wcs: Wcs } | undefined;
+/**
+ * `entry`'s image binned by `factor` (kernels/bin.ts), its blocks lined up with those of the
+ * binned template where the grids align (wcs/binned.ts `alignedPhase`), with its binned WCS;
+ * made once per entry. The image itself when its WCS cannot be rebinned (SIP, DSS): it is
+ * then projected unbinned onto the binned grid.
+ */
+function binnedImage(entry: RecentImage, factor: number, template: { key: string; wcs: Wcs }): { image: FitsImage; wcs: Wcs } {
+  if (factor === 1 || !canBin(entry.image.header)) return entry;
+  const b = entry.binned;
+  if (b && 'image' in b && b.factor === factor && b.template === template.key) return b;
+  const [width, height = 1] = entry.image.shape;
+  const phase = alignedPhase(entry.wcs, entry.image.shape, template.wcs, factor);
+  const header = binnedHeader(entry.image.header, factor, phase);
+  const data = binPixels(entry.image.data, width, height, factor, b && 'image' in b ? (b.image.data as Float64Array) : b?.data, phase);
+  const shape = [Math.ceil((width + phase[0]) / factor), Math.ceil((height + phase[1]) / factor)];
+  const binned = { factor, template: template.key, image: { header, shape, data, bitpix: -64 }, wcs: Wcs.fromHeader(header) };
+  entry.binned = binned;
+  return binned;
+}
 
-function templateOf(cards: Card[]): { header: Header; wcs: Wcs } {
-  const key = JSON.stringify(cards);
-  if (recentTemplate?.cards !== key) {
-    const header = new Header(cards);
-    recentTemplate = { cards: key, header, wcs: Wcs.fromHeader(header) };
+/** This thread's last template (the same for every task of a run), and its binned grid, parsed once. */
+let recentTemplates: Array<{ key: string; header: Header; wcs: Wcs }> = [];
+
+/** The template of `cards`, on its grid binned by `bin` (wcs/binned.ts) when bin > 1. */
+function templateOf(cards: Card[], bin = 1): { key: string; header: Header; wcs: Wcs } {
+  const cardsKey = JSON.stringify(cards);
+  const key = `${bin} ${cardsKey}`;
+  let t = recentTemplates.find((e) => e.key === key);
+  if (!t) {
+    // A new template drops the previous run's ones.
+    recentTemplates = recentTemplates.filter((e) => e.key.endsWith(cardsKey));
+    const header = bin === 1 ? new Header(cards) : binnedHeader(new Header(cards), bin);
+    t = { key, header, wcs: Wcs.fromHeader(header) };
+    recentTemplates.push(t);
   }
-  return recentTemplate;
+  return t;
 }
 
 /** Projection buffers of this thread's pairs (plus, minus), grown as needed. */
@@ -268,16 +315,20 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
     import('../stages/project.js'), import('../stages/diff.js'), import('../stages/fit-plane.js'),
   ]);
   pairFitScratch ??= new FitScratch();
-  const { region, grid } = input;
+  const bin = input.fitBin ?? 1;
+  // On the binned grid, when binning: template, region and work boxes all binned.
+  const region = binnedBox(input.region, bin);
+  const { header: template, wcs: templateWcs } = templateOf(input.template, bin);
+  const grid = bin === 1 ? input.grid : { crpix1: template.number('CRPIX1')!, crpix2: template.number('CRPIX2')!, naxis1: template.int('NAXIS1')!, naxis2: template.int('NAXIS2')! };
   const n = region.width * region.height;
   if (n === 0) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
-  const { header: template, wcs: templateWcs } = templateOf(input.template);
   const projected = [];
   for (const [k, side] of ([input.plus, input.minus] as const).entries()) {
-    const { image, wcs } = await recentImage(side.file, side.hdu);
+    const { image, wcs } = binnedImage(await recentImage(side.file, side.hdu), bin, templateOf(input.template));
     const into = pairProjections[k].reserve(n);
     try {
-      projected.push(project(image, template, { method: input.method, source: side.file, cntr: side.cntr, region, into, workBox: side.work, wcs: { input: wcs, template: templateWcs } }));
+      const workBox = binnedBox(side.work, bin);
+      projected.push(project(image, template, { method: input.method, source: side.file, cntr: side.cntr, region, into, workBox, wcs: { input: wcs, template: templateWcs } }));
     } catch (err) {
       if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'nooverlap', message: err.message }, transfer: [] };
       throw err;
@@ -298,7 +349,7 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
     await writeFits(input.write.area, { header, data: diff.area, shape }, { bitpix: -64 });
   }
   try {
-    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly, scratch: pairFitScratch }) }, transfer: [] };
+    return { output: { status: 'ok', fit: fitDiffPlane(diff, grid, { levelOnly: input.levelOnly, scratch: pairFitScratch, bin }) }, transfer: [] };
   } catch (err) {
     if (err instanceof MosaicError && err.code === 'E_NO_OVERLAP') return { output: { status: 'failed', message: err.message }, transfer: [] };
     throw err;

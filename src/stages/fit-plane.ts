@@ -69,7 +69,11 @@ export class FitScratch {
 }
 
 /**
- * Fit a plane to a difference image on the mosaic grid.
+ * Fit a plane to a difference image on the mosaic grid. With `bin` > 1 the image lies on
+ * the mosaic grid binned by `bin` (wcs/binned.ts; `x0`, `y0` and `mosaicCrpix` on that
+ * grid), and the fit is reported on the mosaic grid: the plane, coordinates and box in its
+ * pixels, the counts and moments in its pixels (bin² per binned pixel), the rms that of the
+ * binned differences.
  * @param mosaicCrpix CRPIX1/CRPIX2 of the mosaic header (template).
  * @throws MosaicError E_NO_OVERLAP when the image has no finite pixel or cannot define a plane
  *   (fewer than 2 rows or columns, unless levelOnly).
@@ -77,8 +81,9 @@ export class FitScratch {
 export function fitDiffPlane(
   diff: Pick<DiffImage, 'x0' | 'y0' | 'width' | 'height'> & { value: ArrayLike<number> },
   mosaicCrpix: { crpix1: number; crpix2: number },
-  options: PlaneFitOptions & { scratch?: FitScratch } = {},
+  options: PlaneFitOptions & { scratch?: FitScratch; bin?: number } = {},
 ): PlaneFit {
+  const bin = options.bin ?? 1;
   const crpix1 = mosaicCrpix.crpix1 - diff.x0;
   const crpix2 = mosaicCrpix.crpix2 - diff.y0;
   if (!options.levelOnly && (diff.width < 2 || diff.height < 2))
@@ -87,13 +92,28 @@ export function fitDiffPlane(
   const { width, height, value } = diff;
   const { xs, ys, zs, rowLo, rowHi } = (options.scratch ?? new FitScratch()).points(width * height, height);
   const n = gatherPoints({ value, width, height, xOrigin: crpix1, yOrigin: crpix2, xs, ys, zs, rowLo, rowHi });
-  // Montage keeps each row's two extreme pixels when the row spans more than one pixel.
+  // A binned pixel's coordinate X = I − CRPIX′ (Montage's 0-based index less the 1-based
+  // CRPIX, on the binned grid) is, for the unbinned pixels it covers, x = bin·X + bin − 1 at
+  // their centre (binned-header.ts: p = bin·(P − ½) + ½).
+  const shift = bin - 1;
+  const unbin = (t: number) => bin * t + shift;
+  if (bin !== 1) {
+    for (let k = 0; k < n; k++) {
+      xs[k] = bin * xs[k] + shift;
+      ys[k] = bin * ys[k] + shift;
+    }
+  }
+  // Montage keeps each row's two extreme pixels when the row spans more than one pixel; a
+  // binned row stands for the extreme pixels of its first and last unbinned rows.
   const bx: number[] = [];
   const by: number[] = [];
+  const half = (bin - 1) / 2;
   for (let j = 0; j < height; j++) {
     if (rowLo[j] < rowHi[j]) {
-      bx.push(rowLo[j] - crpix1, rowHi[j] - crpix1);
-      by.push(j - crpix2, j - crpix2);
+      for (const dy of bin === 1 ? [0] : [-half, half]) {
+        bx.push(unbin(rowLo[j] - crpix1) - half, unbin(rowHi[j] - crpix1) + half);
+        by.push(unbin(j - crpix2) + dy, unbin(j - crpix2) + dy);
+      }
     }
   }
   const f = fitPointsWithoutNaN(xs.subarray(0, n), ys.subarray(0, n), zs.subarray(0, n), {
@@ -115,26 +135,31 @@ export function fitDiffPlane(
   }
   if (box.width === 0) box = { ...box, x: f.xmin, width: 1, angleDeg: 0 };
   if (box.height === 0) box = { ...box, y: f.ymin, height: 1, angleDeg: 0 };
+  // Counts and moments in unbinned pixels: each binned one stands for bin² of them, spread
+  // about its centre with variance (bin² − 1)/12 on each axis.
+  const cells = bin * bin;
+  const m = f.moments;
+  const spread = (m.n * (cells - 1)) / 12;
   return {
     a: f.a,
     b: f.b,
     c: f.c,
-    crpix1,
-    crpix2,
+    crpix1: bin * (crpix1 - 0.5) + 0.5,
+    crpix2: bin * (crpix2 - 0.5) + 0.5,
     xmin: f.xmin,
     xmax: f.xmax,
     ymin: f.ymin,
     ymax: f.ymax,
     xcenter: f.xcenter,
     ycenter: f.ycenter,
-    npixel: f.npixel,
+    npixel: cells * f.npixel,
     rms: f.rms,
     boxx: box.x,
     boxy: box.y,
     boxwidth: box.width,
     boxheight: box.height,
     boxang: box.angleDeg,
-    moments: f.moments,
+    moments: bin === 1 ? m : { n: cells * m.n, sx: cells * m.sx, sy: cells * m.sy, sxx: cells * (m.sxx + spread), sxy: cells * m.sxy, syy: cells * (m.syy + spread) },
   };
 }
 

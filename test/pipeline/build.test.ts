@@ -126,10 +126,14 @@ describe('build on a simulated survey', () => {
     expect(one.background).toBe(true);
     expect(readFileSync(join(scratch, 't1.fits')).equals(readFileSync(d.mosaic))).toBe(true);
     expect(readFileSync(join(scratch, 't1_area.fits')).equals(readFileSync(d.area))).toBe(true);
-    // The work folder (Montage's files written on the way) changes nothing in the mosaic.
-    await buildMosaic({ inputs: [raw], output: join(scratch, 'kept.fits'), template, threads: 2, workdir: join(scratch, 'work') });
+    // The work folder (Montage's files written on the way) changes nothing in the mosaic at
+    // the same fit binning (a work folder's default is 1: full-resolution diffs/).
+    await buildMosaic({ inputs: [raw], output: join(scratch, 'kept.fits'), template, threads: 2, workdir: join(scratch, 'work'), fitBin: 2 });
     expect(readFileSync(join(scratch, 'kept.fits')).equals(readFileSync(d.mosaic))).toBe(true);
     expect(readFileSync(join(scratch, 'kept_area.fits')).equals(readFileSync(d.area))).toBe(true);
+    // The binned diffs/ are images of the binned grid: half the template's pixels, twice its scale.
+    const diff = await readImage(join(scratch, 'work', 'diffs', readdirSync(join(scratch, 'work', 'diffs')).find((f) => !f.includes('_area'))!));
+    expect(Math.abs(diff.header.number('CDELT2')! / (await readTemplate(template)).number('CDELT2')!)).toBe(2);
     // No projection is kept between the passes: no temporary folder at all (TMPDIR pointing
     // nowhere), and the obsolete memory budget changes nothing.
     const tmp = process.env.TMPDIR;

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage } from '../../src/fits/read.js';
 import { formatIpacTable, parseIpacTable, readIpacTable } from '../../src/tables/ipac.js';
 import { fitDiffPlane } from '../../src/stages/fit-plane.js';
+import { binPixels } from '../../src/kernels/bin.js';
 import { fitsTable, pairFitsFromTable, type PairFit } from '../../src/stages/bg-model.js';
 import { rng } from '../kernels/random.js';
 import { BACKGROUND_SETS, describeMontage, montageChain, type MontageChain } from '../helpers/montage-chain.js';
@@ -34,6 +35,22 @@ describe('fitDiffPlane', () => {
     expect(f.ymax).toBe(y0 + height - 1 - crpix.crpix2);
     expect(f.npixel).toBeLessThan(width * height * 0.98); // the outliers are clipped
     expect(f.rms).toBeLessThan(0.2);
+  });
+
+  it('fits on a binned grid (bin 2) report the plane, CRPIX, counts and moments of the mosaic grid', () => {
+    const truth = { a: 0.004, b: -0.0025, c: 3.25 };
+    const crpix = { crpix1: 100.5, crpix2: 41 };
+    const [x0, y0, width, height] = [30, 12, 80, 60];
+    const fine = new Float64Array(width * height);
+    for (let j = 0; j < height; j++) for (let i = 0; i < width; i++) fine[i + width * j] = truth.a * (x0 + i - crpix.crpix1) + truth.b * (y0 + j - crpix.crpix2) + truth.c;
+    const binned = binPixels(fine, width, height, 2);
+    // The binned grid's CRPIX (wcs/binned.ts): (CRPIX − ½)/2 + ½.
+    const coarse = { crpix1: (crpix.crpix1 - 0.5) / 2 + 0.5, crpix2: (crpix.crpix2 - 0.5) / 2 + 0.5 };
+    const f = fitDiffPlane({ x0: x0 / 2, y0: y0 / 2, width: width / 2, height: height / 2, value: binned }, coarse, { bin: 2 });
+    const g = fitDiffPlane({ x0, y0, width, height, value: fine }, crpix);
+    for (const k of ['a', 'b', 'c', 'crpix1', 'crpix2', 'npixel'] as const) expect(f[k]).toBeCloseTo(g[k], 9);
+    for (const k of ['n', 'sx', 'sy', 'sxx', 'sxy', 'syy'] as const) expect(f.moments![k] / g.moments![k]).toBeCloseTo(1, 12);
+    for (const k of ['boxx', 'boxy', 'boxwidth', 'boxheight', 'boxang'] as const) expect(f[k]).toBeCloseTo(g[k], 6);
   });
 
   it('returns the exact level of a difference that is constant (overlap of one scan), where Montage fails', () => {
