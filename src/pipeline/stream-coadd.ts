@@ -207,6 +207,8 @@ class BandWindow {
   private readonly count: number;
   /** The next band to write. */
   private next = 0;
+  /** Bands ending at or above this template row may be written (the images still to come start below it). */
+  private writable = -Infinity;
   /** Reused output rows of one band (value, area), finished then encoded in place. */
   private readonly rows: { value: Float64Array; area: Float64Array };
 
@@ -245,6 +247,9 @@ class BandWindow {
     if (!band) {
       const rows = this.rowsOf(b);
       const n = (this.template.int('NAXIS1') ?? 0) * this.bandRows;
+      // A band that may be written already gives its arrays rather than fresh memory (whose
+      // first touch costs more here than the band's write).
+      while (this.free.length === 0 && this.next < this.count && this.rowsOf(this.next)[1] <= this.writable) this.writeBand(this.next++);
       const take = () => ensureScratch(this.free.pop(), n);
       const scratch = [take()];
       const correction = this.plane ? (img: { cntr?: number }) => this.plane!(img.cntr!) : undefined;
@@ -283,8 +288,12 @@ class BandWindow {
     }
   }
 
-  /** Write the bands that end at or above template row `row` (at most `most` of them), in order. */
+  /**
+   * Write the bands that end at or above template row `row` (at most `most` of them now, the
+   * rest when their arrays are wanted), in order.
+   */
   flushBelow(row: number, most = Infinity): void {
+    this.writable = Math.max(this.writable, row);
     for (let k = 0; k < most && this.next < this.count && this.rowsOf(this.next)[1] <= row; k++) this.writeBand(this.next++);
   }
 
