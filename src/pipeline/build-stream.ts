@@ -13,7 +13,8 @@
  *    close to the injected planes as the unbinned ones (level at each overlap's centre rms
  *    0.026 against 0.028 DN; slopes alike);
  * 3. the images are projected again, in order of their first mosaic row, and streamed into the
- *    coadd's sliding window with the planes subtracted (stream-coadd.ts).
+ *    coadd's sliding window with the planes subtracted (stream-coadd.ts); the first of these
+ *    projections run in the pair fits' tail, folded once the corrections are known.
  * Projecting the overlaps twice costs less than keeping every projection between the passes
  * (see stream-coadd.ts for why). Results are reproducible whatever the thread count: pairs and
  * images are consumed in a fixed order.
@@ -117,20 +118,31 @@ export async function buildStreaming(pool: WorkerPool, template: Header, images:
     throw new MosaicError('E_NO_OVERLAP', 'no image overlaps the mosaic template', { stage: 'build' });
   }
   logMemory('footprints');
+  // The coadd's first projections go ahead while the last pairs are fitted (low-priority pool
+  // tasks, folded once the corrections are known): they fill the pair phase's tail.
   let match: PairMatch | undefined;
-  if (opts.background) match = await fitPairs(pool, template, grid, sources, images, opts, progress, dirs?.diffs);
-  const planes = match ? new Map(match.corrections.map((c) => [c.id, c])) : undefined;
-
-  if (match) logMemory('background');
-  const names = new Map(sources.map((src) => [src.cntr, src.write ? basename(src.write.value) : src.file]));
-  const r = await streamCoadd(pool, template, sources, { value: opts.output, area: areaFileName(opts.output) }, {
+  let planes: Map<number, Correction> | undefined;
+  const matching = opts.background
+    ? fitPairs(pool, template, grid, sources, images, opts, progress, dirs?.diffs).then((m) => {
+        match = m;
+        planes = new Map(m.corrections.map((c) => [c.id, c]));
+        logMemory('background');
+      })
+    : undefined;
+  const coadd = streamCoadd(pool, template, sources, { value: opts.output, area: areaFileName(opts.output) }, {
     method: opts.method,
     combine: opts.combine,
-    plane: planes ? (cntr) => planes.get(cntr) : undefined,
+    plane: opts.background ? (cntr) => planes!.get(cntr) : undefined,
     uncorrected: opts.uncorrected,
     progress,
     onFailure: (s, err) => opts.warn(`failed ${s.file}: ${err.toString()}`),
+    waitFor: matching,
   });
+  // Both settle before anything is thrown, so that a failed solve has removed the coadd's files.
+  const [fitted, coadded] = await Promise.allSettled([matching, coadd]);
+  if (fitted.status === 'rejected') throw fitted.reason;
+  if (coadded.status === 'rejected') throw coadded.reason;
+  const r = coadded.value;
   logMemory('coadd');
   if (opts.workdir) await writeWorkTables(pool, opts.workdir, template, grid, sources, r.placements, match, planes);
   const corrections = match?.corrections

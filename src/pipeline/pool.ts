@@ -18,7 +18,9 @@
  * A task may name the thread it would rather run on (`affinity`, for tasks that reuse what a
  * thread kept from the last ones): a free thread takes the first queued task meant for it or
  * for any thread, and failing those steals the last one meant for another (so no thread idles
- * while work waits). Results never depend on which thread ran a task.
+ * while work waits). A `low` task runs only when no other task is queued: work that may go
+ * ahead of a phase that is still finishing, in its tail. Results never depend on which
+ * thread ran a task.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -92,7 +94,7 @@ export function defaultThreads(): number {
 export class WorkerPool {
   readonly threads: number;
   private readonly slots: Slot[] = [];
-  private readonly queue: Array<{ id: number; req: WorkerRequest; transfer: ArrayBuffer[]; affinity?: number }> = [];
+  private readonly queue: Array<{ id: number; req: WorkerRequest; transfer: ArrayBuffer[]; affinity?: number; low?: boolean }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -109,7 +111,7 @@ export class WorkerPool {
    * Run one task; resolves with its output or rejects with a MosaicError naming the file.
    * Buffers in `transfer` move to the worker (they are detached here afterwards).
    */
-  run<T extends TaskName>(task: T, input: TaskInput<T>, transfer: ArrayBuffer[] = [], opts: { affinity?: number } = {}): Promise<TaskOutput<T>> {
+  run<T extends TaskName>(task: T, input: TaskInput<T>, transfer: ArrayBuffer[] = [], opts: { affinity?: number; low?: boolean } = {}): Promise<TaskOutput<T>> {
     if (this.closed) return Promise.reject(new MosaicError('E_INTERNAL', 'worker pool is closed'));
     if (this.threads === 1) {
       // In-thread: same task code, so results equal the threaded ones bit for bit. One task
@@ -122,7 +124,7 @@ export class WorkerPool {
     const id = this.nextId++;
     return new Promise<TaskOutput<T>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, file: (input as { file?: string }).file });
-      this.queue.push({ id, req: { id, task, input }, transfer, affinity: opts.affinity });
+      this.queue.push({ id, req: { id, task, input }, transfer, affinity: opts.affinity, low: opts.low });
       this.pump();
     });
   }
@@ -202,10 +204,15 @@ export class WorkerPool {
     for (const s of this.slots) if (s.busy === null) s.worker.unref();
   }
 
-  /** Queue index of the task thread `t` takes next: its own or anyone's first, else the last one queued. */
+  /**
+   * Queue index of the task thread `t` takes next: of the tasks that are not `low`, its own or
+   * anyone's first, else the last one queued; the first `low` task when no other is queued.
+   */
   private nextFor(t: number): number {
-    const own = this.queue.findIndex((q) => q.affinity === undefined || q.affinity % this.threads === t);
-    return own >= 0 ? own : this.queue.length - 1;
+    const own = this.queue.findIndex((q) => !q.low && (q.affinity === undefined || q.affinity % this.threads === t));
+    if (own >= 0) return own;
+    for (let k = this.queue.length - 1; k >= 0; k--) if (!this.queue[k].low) return k;
+    return 0;
   }
 }
 
@@ -217,7 +224,8 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: MosaicErro
  * 2 × threads), and call `onResult(index, outcome)` strictly in input order. Failures
  * are delivered as outcomes (never thrown), so the caller counts and skips them.
  * Memory stays bounded by the window whatever the number of inputs. `affinity(index)`: the
- * thread each input would rather run on (see the module comment).
+ * thread each input would rather run on; `low`: the inputs wait for other work (see the
+ * module comment).
  */
 export async function mapOrdered<T extends TaskName>(
   pool: WorkerPool,
@@ -225,7 +233,7 @@ export async function mapOrdered<T extends TaskName>(
   inputs: ReadonlyArray<TaskInput<T>>,
   onResult: (index: number, outcome: Settled<TaskOutput<T>>) => void | Promise<void>,
   window = Math.max(2, 2 * pool.threads),
-  opts: { affinity?: (index: number) => number } = {},
+  opts: { affinity?: (index: number) => number; low?: boolean } = {},
 ): Promise<void> {
   const results = new Map<number, Settled<TaskOutput<T>>>();
   let next = 0;
@@ -233,7 +241,7 @@ export async function mapOrdered<T extends TaskName>(
   let wake: (() => void) | null = null;
 
   const launch = (i: number) => {
-    pool.run(task, inputs[i], [], { affinity: opts.affinity?.(i) }).then(
+    pool.run(task, inputs[i], [], { affinity: opts.affinity?.(i), low: opts.low }).then(
       (value) => results.set(i, { ok: true, value }),
       (err) => results.set(i, { ok: false, error: asMosaicError(err, { file: (inputs[i] as { file?: string }).file }) }),
     ).finally(() => wake?.());

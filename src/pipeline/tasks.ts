@@ -279,7 +279,11 @@ function binnedImage(entry: RecentImage, factor: number, template: { key: string
   const [width, height = 1] = entry.image.shape;
   const phase = alignedPhase(entry.wcs, entry.image.shape, template.wcs, factor);
   const header = binnedHeader(entry.image.header, factor, phase);
-  const data = binPixels(entry.image.data, width, height, factor, b && 'image' in b ? (b.image.data as Float64Array) : b?.data, phase);
+  // Room for any phase, so that the array passes from image to image.
+  let reuse = b && 'image' in b ? (b.image.data as Float64Array) : b?.data;
+  const room = Math.ceil((width + factor - 1) / factor) * Math.ceil((height + factor - 1) / factor);
+  if (!reuse || reuse.length < room) reuse = new Float64Array(room);
+  const data = binPixels(entry.image.data, width, height, factor, reuse, phase);
   const shape = [Math.ceil((width + phase[0]) / factor), Math.ceil((height + phase[1]) / factor)];
   const binned = { factor, template: template.key, image: { header, shape, data, bitpix: -64 }, wcs: Wcs.fromHeader(header) };
   entry.binned = binned;

@@ -106,4 +106,20 @@ describe('WorkerPool affinity', () => {
       await pool.close();
     }
   });
+
+  it('runs low tasks only when no other task is queued, even those queued before them', async () => {
+    const pool = new WorkerPool({ threads: 2 });
+    pool.prestart();
+    try {
+      const finished: string[] = [];
+      const ping = (name: string, busyMs: number, low?: boolean) =>
+        pool.run('ping', { values: new Float64Array([1]), busyMs }, [], { low }).then(() => finished.push(name));
+      // Both threads busy, then one low task queued before four others.
+      const all = [ping('busy0', 60), ping('busy1', 60), ping('low', 5, true), ...[0, 1, 2, 3].map((k) => ping(`n${k}`, 20))];
+      await Promise.all(all);
+      expect(finished.indexOf('low')).toBeGreaterThan(Math.max(...[0, 1, 2].map((k) => finished.indexOf(`n${k}`))));
+    } finally {
+      await pool.close();
+    }
+  });
 });
