@@ -94,7 +94,7 @@ export interface PlanOptions {
   background?: boolean;
   /** Default false. */
   levelOnly?: boolean;
-  /** Binning of the pair fits; default 2, as `mosaic build`. */
+  /** Binning of the pair fits; default 1, as `mosaic build`. */
   fitBin?: number;
   /** Rows per output tile; default enough for about 4 Mpixel per tile. */
   tileRows?: number;
@@ -154,7 +154,7 @@ export async function makePlan(opts: PlanOptions): Promise<{ plan: Plan; table: 
   const plan: Plan = {
     format: PLAN_FORMAT,
     engine: VERSION,
-    params: { method: opts.method ?? 'exact', combine: opts.combine ?? 'mean', background, levelOnly: opts.levelOnly ?? false, fitBin: opts.fitBin ?? 2, tileRows },
+    params: { method: opts.method ?? 'exact', combine: opts.combine ?? 'mean', background, levelOnly: opts.levelOnly ?? false, fitBin: opts.fitBin ?? 1, tileRows },
     template: templateText,
     templateHash: hashOf(templateText),
     naxis1,

@@ -5,13 +5,13 @@
  *    pool's threads, a batch each);
  * 2. with background matching: every pair of overlapping footprints is projected — both
  *    images, onto the pair's common box only — differenced and fitted in one pool task
- *    (mDiff + mFitplane), and bgModel solves for the corrections. By default (`fitBin` 2)
- *    this happens on the mosaic grid binned 2 × 2, from the images binned 2 × 2 (their blocks
+ *    (mDiff + mFitplane), and bgModel solves for the corrections. With `fitBin` 2 this
+ *    happens on the mosaic grid binned 2 × 2, from the images binned 2 × 2 (their blocks
  *    lined up with the grid's where the grids align): a quarter of the pixels, and the
- *    projection stays in the kernel's fast case of similar pixel sizes. A background plane
- *    is the same on either grid, and on the 91-frame M17 simulation the binned fits are as
- *    close to the injected planes as the unbinned ones (level at each overlap's centre rms
- *    0.026 against 0.028 DN; slopes alike);
+ *    projection stays in the kernel's fast case of similar pixel sizes. Each pair's fit is
+ *    about as close to the injected planes (M17 simulation: level at each overlap's centre
+ *    rms 0.026 against 0.028 DN, slopes alike), but the solved mosaic is measurably worse
+ *    (build.ts `fitBin`), so it is not the default;
  * 3. the images are projected again, in order of their first mosaic row, and streamed into the
  *    coadd's sliding window with the planes subtracted (stream-coadd.ts); the first of these
  *    projections run in the pair fits' tail, folded once the corrections are known.

@@ -49,10 +49,12 @@ export interface BuildOptions {
   levelOnly?: boolean;
   /**
    * Background matching projects, differences and fits the overlaps on the mosaic grid binned
-   * by this factor (flux-conserving onto pixels `fitBin` times larger; the planes are reported
-   * on the mosaic grid): ~4× less work at 2 for planes that agree with the unbinned fit far
-   * below the noise. Default 2, or 1 with `workdir` (whose diffs/ then are Montage's
-   * full-resolution mDiff images). 1 when the template has SIP terms.
+   * by this factor (the images binned, then projected flux-conserving onto pixels `fitBin`
+   * times larger; the planes reported on the mosaic grid). Default 1 (Montage's fits). At 2
+   * the pair fits take ~0.4 s instead of ~0.9 s at M17 size, but the corrected mosaic is
+   * measurably further from the truth on simulated surveys (64×64 block-median p95 0.56 vs
+   * 0.48 DN on `bench/background-vs-truth.test.ts`, where Montage gets 0.49): a preview
+   * setting. Ignored (1) when the template has SIP terms.
    */
   fitBin?: number;
   /** Strength of the background solve's slope prior (see background/global-model.ts); default 0 (off). */
@@ -200,7 +202,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     const output = resolve(opts.output);
     const uncorrected = opts.uncorrectedOutput && background ? resolve(opts.uncorrectedOutput) : undefined;
     const r = await buildStreaming(pool, template, images, {
-      output, uncorrected, background, levelOnly: opts.levelOnly, fitBin: opts.fitBin ?? (workdir ? 1 : 2), slopePrior: opts.slopePrior, sweeps: opts.bgSweeps,
+      output, uncorrected, background, levelOnly: opts.levelOnly, fitBin: opts.fitBin ?? 1, slopePrior: opts.slopePrior, sweeps: opts.bgSweeps,
       method: opts.method ?? 'exact', combine, progress, warn, workdir,
     });
     const png = opts.png ? await renderPng(output, opts.png) : undefined;

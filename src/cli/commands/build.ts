@@ -18,7 +18,7 @@ export const buildCommand: Command = {
     { name: 'bg', type: 'boolean', default: true, help: 'Background matching (--no-bg to skip)' },
     { name: 'level-only', type: 'boolean', help: 'Background matching with levels only (no slopes)' },
     { name: 'slope-prior', type: 'number', min: 0, arg: 'S', help: "Pull each image's slopes toward its group's mean slope, at S times the empirical-Bayes weight (default 0: off)" },
-    { name: 'fit-bin', type: 'integer', min: 1, max: 8, arg: 'N', help: 'Fit the overlaps\' differences on N×N-binned pixels (default 2; 1 with --workdir, whose diffs/ are then full-resolution mDiff images)' },
+    { name: 'fit-bin', type: 'integer', min: 1, max: 8, arg: 'N', help: 'Fit the overlaps\' differences on N×N-binned pixels (default 1, Montage\'s fits; 2 is faster and a little less accurate, for previews)' },
     { name: 'exact-planes', type: 'boolean', help: 'Background matching with the exact least-squares planes (no damping of weakly determined modes)' },
     { name: 'template', type: 'string', arg: 'HDR', help: 'Use this header instead of computing one' },
     { name: 'png', type: 'string', arg: 'OUT.png', help: 'Also write a PNG preview' },

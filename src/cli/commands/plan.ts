@@ -26,7 +26,7 @@ export const planCommand: Command = {
     { name: 'template', type: 'string', arg: 'HDR', help: 'Use this header instead of computing one' },
     { name: 'bg', type: 'boolean', default: true, help: 'Background matching (--no-bg to skip)' },
     { name: 'level-only', type: 'boolean', help: 'Background matching with levels only (no slopes)' },
-    { name: 'fit-bin', type: 'integer', min: 1, max: 8, arg: 'N', help: 'Fit the overlaps\' differences on N×N-binned pixels (default 2, as build)' },
+    { name: 'fit-bin', type: 'integer', min: 1, max: 8, arg: 'N', help: 'Fit the overlaps\' differences on N×N-binned pixels (default 1, as build)' },
     { name: 'method', type: 'enum', values: PROJECT_METHODS, default: 'exact', help: 'Resampling method' },
     { name: 'combine', type: 'enum', values: COMBINE_METHODS, default: 'mean', help: 'How to combine overlapping pixels' },
     { name: 'tile-rows', type: 'integer', min: 1, arg: 'N', help: 'Mosaic rows per coadd tile (default: about 4 Mpixel per tile)' },
