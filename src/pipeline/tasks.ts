@@ -328,7 +328,8 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
   if (n === 0) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
   const projected = [];
   for (const [k, side] of ([input.plus, input.minus] as const).entries()) {
-    const { image, wcs } = binnedImage(await recentImage(side.file, side.hdu), bin, templateOf(input.template));
+    const recent = await recentImage(side.file, side.hdu);
+    const { image, wcs } = bin === 1 ? recent : binnedImage(recent, bin, templateOf(input.template));
     const into = pairProjections[k].reserve(n);
     try {
       const workBox = binnedBox(side.work, bin);
