@@ -21,11 +21,12 @@ export interface CachedPlanes {
 export class RowBuffers {
   value = new Float64Array(0);
   area = new Float64Array(0);
-  /** Make room for `n` pixels per plane. */
+  /** Make room for `n` pixels per plane (growing by half at least: each regrowth is fresh memory). */
   reserve(n: number): this {
     if (this.value.length < n) {
-      this.value = new Float64Array(n);
-      this.area = new Float64Array(n);
+      const m = Math.max(n, Math.ceil(1.5 * this.value.length));
+      this.value = new Float64Array(m);
+      this.area = new Float64Array(m);
     }
     return this;
   }

@@ -550,7 +550,9 @@ function scratch<T extends Float64Array | Uint8Array>(slot: number, ctor: Scratc
   // The ref holds the buffer (which the views handed out keep alive), not a view object.
   const old = scratchRefs[slot]?.deref();
   if (old && old.byteLength >= n * ctor.BYTES_PER_ELEMENT) return new ctor(old, 0, n);
-  const fresh = new ctor(Math.max(n, old ? old.byteLength / ctor.BYTES_PER_ELEMENT : 0));
+  // A quarter more than asked: work boxes vary by a few per cent from image to image, and each
+  // regrowth is fresh memory, whose first touch costs more here than the work done in it.
+  const fresh = new ctor(Math.min(SCRATCH_MAX, Math.max(Math.ceil(1.25 * n), old ? old.byteLength / ctor.BYTES_PER_ELEMENT : 0)));
   scratchRefs[slot] = new WeakRef(fresh.buffer as ArrayBuffer);
   if (HOLD_SCRATCH) scratchHeld[slot] = fresh.buffer as ArrayBuffer;
   return fresh.subarray(0, n) as T;
