@@ -25,15 +25,11 @@ function turn(o: readonly number[], a: readonly number[], b: readonly number[]):
 
 /** Convex hull, counter-clockwise, collinear points dropped, starting at the lowest (then rightmost) point. */
 export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>): Array<[number, number]> {
-  // Points already in (y, x) order (mFitplane's row extremes are) are chained with the axes
-  // swapped, which needs no sort; the mirrored hull is turned back below.
-  let swapped = true;
-  for (let i = 1; i < xs.length && swapped; i++) swapped = ys[i] > ys[i - 1] || (ys[i] === ys[i - 1] && xs[i] >= xs[i - 1]);
   const pts: Array<[number, number]> = [];
-  for (let i = 0; i < xs.length; i++) pts.push(swapped ? [ys[i], xs[i]] : [xs[i], ys[i]]);
-  if (!swapped) pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  for (let i = 0; i < xs.length; i++) pts.push([xs[i], ys[i]]);
+  pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
   const uniq = pts.filter((p, i) => i === 0 || p[0] !== pts[i - 1][0] || p[1] !== pts[i - 1][1]);
-  if (uniq.length < 3) return swapped ? uniq.map(([a, b]): [number, number] => [b, a]) : uniq;
+  if (uniq.length < 3) return uniq;
   const lower: Array<[number, number]> = [];
   for (const p of uniq) {
     while (lower.length >= 2 && turn(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
@@ -45,8 +41,7 @@ export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>): Array<
     while (upper.length >= 2 && turn(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
     upper.push(p);
   }
-  let hull = [...lower.slice(0, -1), ...upper.slice(0, -1)];
-  if (swapped) hull = hull.map(([a, b]): [number, number] => [b, a]).reverse();
+  const hull = [...lower.slice(0, -1), ...upper.slice(0, -1)];
   let start = 0;
   for (let i = 1; i < hull.length; i++) {
     const [x, y] = hull[i];

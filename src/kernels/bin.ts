@@ -8,12 +8,13 @@ import type { PixelArray } from '../fits/types.js';
 
 /**
  * Bin `src` (width × height, row-major) by `factor`, the blocks starting `phase` pixels
- * before the first column and row (wcs/binned.ts), into ⌈(width + phase)/factor⌉ ×
+ * (0 … factor − 1) before the first column and row (wcs/binned.ts), into ⌈(width + phase)/factor⌉ ×
  * ⌈(height + phase)/factor⌉ pixels, written to `out` when it is long enough.
  * @example binPixels(new Float32Array([1, 2, 3, 4]), 2, 2, 2) // Float64Array [2.5]
  */
 export function binPixels(src: PixelArray, width: number, height: number, factor: number, out?: Float64Array, phase: readonly [number, number] = [0, 0]): Float64Array {
   const [px, py] = phase;
+  for (const p of phase) if (!Number.isInteger(p) || p < 0 || p >= factor) throw new RangeError(`Expected integers 0 … ${factor - 1} for phase but received ${phase.join(', ')}`);
   const bw = Math.ceil((width + px) / factor);
   const bh = Math.ceil((height + py) / factor);
   const dst = out && out.length >= bw * bh ? out.subarray(0, bw * bh) : new Float64Array(bw * bh);

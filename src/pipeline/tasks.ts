@@ -230,11 +230,10 @@ interface RecentImage {
   image: FitsImage;
   wcs: Wcs;
   buffers: ImageBuffers;
-  /**
-   * The image binned for the binned pair fits (for the template keyed `template`), made on
-   * first use; its array outlives evictions.
-   */
-  binned?: { factor: number; template: string; image: FitsImage; wcs: Wcs } | { data: Float64Array };
+  /** The image binned for the binned pair fits (for the template keyed `template`), made on first use. */
+  binned?: { factor: number; template: string; image: FitsImage; wcs: Wcs };
+  /** The whole array the binned pixels are a view of, handed from an evicted entry to its successor. */
+  binStore?: Float64Array;
 }
 const recentImages: RecentImage[] = [];
 const RECENT_IMAGES = 16;
@@ -259,9 +258,8 @@ async function recentImage(file: string, hdu: number | undefined): Promise<Recen
   } catch (err) {
     throw err instanceof MosaicError ? err.withContext({ stage: 'project', file }) : err;
   }
-  const entry: RecentImage = { key, image, wcs, buffers };
   // The evicted entry's binned array is reused (binnedImage writes it before any read).
-  if (evicted?.binned) entry.binned = { data: 'image' in evicted.binned ? (evicted.binned.image.data as Float64Array) : evicted.binned.data };
+  const entry: RecentImage = { key, image, wcs, buffers, binStore: evicted?.binStore };
   recentImages.unshift(entry);
   return entry;
 }
@@ -275,15 +273,14 @@ async function recentImage(file: string, hdu: number | undefined): Promise<Recen
 function binnedImage(entry: RecentImage, factor: number, template: { key: string; wcs: Wcs }): { image: FitsImage; wcs: Wcs } {
   if (factor === 1 || !canBin(entry.image.header)) return entry;
   const b = entry.binned;
-  if (b && 'image' in b && b.factor === factor && b.template === template.key) return b;
+  if (b && b.factor === factor && b.template === template.key) return b;
   const [width, height = 1] = entry.image.shape;
   const phase = alignedPhase(entry.wcs, entry.image.shape, template.wcs, factor);
   const header = binnedHeader(entry.image.header, factor, phase);
   // Room for any phase, so that the array passes from image to image.
-  let reuse = b && 'image' in b ? (b.image.data as Float64Array) : b?.data;
   const room = Math.ceil((width + factor - 1) / factor) * Math.ceil((height + factor - 1) / factor);
-  if (!reuse || reuse.length < room) reuse = new Float64Array(room);
-  const data = binPixels(entry.image.data, width, height, factor, reuse, phase);
+  if (!entry.binStore || entry.binStore.length < room) entry.binStore = new Float64Array(room);
+  const data = binPixels(entry.image.data, width, height, factor, entry.binStore, phase);
   const shape = [Math.ceil((width + phase[0]) / factor), Math.ceil((height + phase[1]) / factor)];
   const binned = { factor, template: template.key, image: { header, shape, data, bitpix: -64 }, wcs: Wcs.fromHeader(header) };
   entry.binned = binned;

@@ -15,9 +15,16 @@ import { DSS_KEYWORDS, type Wcs } from './wcs.js';
 
 const SIP_KEYWORDS = ['A_ORDER', 'B_ORDER', 'AP_ORDER', 'BP_ORDER'];
 
-/** Whether {@link binnedHeader} can describe `header`'s grid binned (no SIP or DSS distortion). */
+/** Celestial CTYPE values (longitude or latitude axis of any frame). */
+const CELESTIAL = /^(RA--|DEC-|[A-Z]{2}LN|[A-Z]{2}LT|[A-Z]LON|[A-Z]LAT)/;
+
+/**
+ * Whether {@link binnedHeader} can describe `header`'s grid binned: celestial axes 1 and 2, no
+ * SIP or DSS distortion.
+ */
 export function canBin(header: Header): boolean {
-  return ![...SIP_KEYWORDS, ...DSS_KEYWORDS].some((k) => header.has(k));
+  const celestial = [1, 2].every((n) => CELESTIAL.test(header.string(`CTYPE${n}`) ?? ''));
+  return celestial && ![...SIP_KEYWORDS, ...DSS_KEYWORDS].some((k) => header.has(k));
 }
 
 /**
@@ -31,7 +38,8 @@ export function canBin(header: Header): boolean {
  */
 export function binnedHeader(header: Header, factor: number, phase: readonly [number, number] = [0, 0]): Header {
   if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`Expected positive integer for factor but received ${factor}`);
-  if (!canBin(header)) throw new MosaicError('E_WCS_KEYWORD', 'a header with SIP or DSS distortion terms cannot be rebinned', { stage: 'wcs' });
+  if (phase.some((p) => !Number.isInteger(p) || p < 0 || p >= factor)) throw new RangeError(`Expected integers 0 … ${factor - 1} for phase but received ${phase.join(', ')}`);
+  if (!canBin(header)) throw new MosaicError('E_WCS_KEYWORD', 'only a celestial header on axes 1 and 2 without SIP or DSS terms can be rebinned', { stage: 'wcs' });
   const out = header.clone();
   if (factor === 1) return out;
   const cd = ['CD1_1', 'CD1_2', 'CD2_1', 'CD2_2'].filter((k) => header.has(k));
@@ -60,8 +68,8 @@ export function binnedBox(box: { x0: number; y0: number; width: number; height: 
  * up with those of `template` binned by the same factor (phase 0) where the two grids are
  * aligned (same scale and orientation, as for tiles cut from one grid): the one that puts a
  * block edge of the image nearest a template block edge at the image's centre. Where the
- * grids are not aligned the choice is immaterial. [0, 0] when the centre has no template
- * position.
+ * grids are not aligned (rotated, mirrored, other scales) the choice only shifts which pixels
+ * share a block. [0, 0] when the centre has no template position.
  */
 export function alignedPhase(image: Wcs, shape: readonly number[], template: Wcs, factor: number): [number, number] {
   // The lower-left corner of the central pixel (1-based FITS position): a pixel edge.

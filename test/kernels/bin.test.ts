@@ -44,4 +44,9 @@ describe('binPixels', () => {
       for (let k = 0; k < want.length; k++) expect(Object.is(again[k], got[k]) || Math.abs(again[k] - got[k]) < 1e-9).toBe(true);
     });
   }
+
+  it('refuses a phase outside 0 … factor − 1', () => {
+    expect(() => binPixels(new Float32Array(6), 3, 2, 2, undefined, [2, 0])).toThrow(RangeError);
+    expect(() => binPixels(new Float32Array(6), 3, 2, 2, undefined, [0, -1])).toThrow(RangeError);
+  });
 });

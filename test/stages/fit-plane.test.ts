@@ -48,7 +48,7 @@ describe('fitDiffPlane', () => {
     const coarse = { crpix1: (crpix.crpix1 - 0.5) / 2 + 0.5, crpix2: (crpix.crpix2 - 0.5) / 2 + 0.5 };
     const f = fitDiffPlane({ x0: x0 / 2, y0: y0 / 2, width: width / 2, height: height / 2, value: binned }, coarse, { bin: 2 });
     const g = fitDiffPlane({ x0, y0, width, height, value: fine }, crpix);
-    for (const k of ['a', 'b', 'c', 'crpix1', 'crpix2', 'npixel'] as const) expect(f[k]).toBeCloseTo(g[k], 9);
+    for (const k of ['a', 'b', 'c', 'crpix1', 'crpix2', 'npixel', 'xmin', 'xmax', 'ymin', 'ymax', 'xcenter', 'ycenter'] as const) expect(f[k]).toBeCloseTo(g[k], 9);
     for (const k of ['n', 'sx', 'sy', 'sxx', 'sxy', 'syy'] as const) expect(f.moments![k] / g.moments![k]).toBeCloseTo(1, 12);
     for (const k of ['boxx', 'boxy', 'boxwidth', 'boxheight', 'boxang'] as const) expect(f[k]).toBeCloseTo(g[k], 6);
   });

@@ -37,6 +37,9 @@ describe('binnedHeader', () => {
     expect(() => binnedHeader(sip, 2)).toThrow(/SIP/);
     expect(canBin(headerFrom({ ...base, ...linearForms.CD, PLTRAH: 1 }))).toBe(false);
     expect(canBin(headerFrom({ ...base, ...linearForms.CD }))).toBe(true);
+    // Celestial axes 1 and 2 only (a cube with a spectral first axis is not rebinned).
+    expect(canBin(headerFrom({ ...base, ...linearForms.CD, CTYPE1: 'FREQ', CTYPE3: 'RA---TAN' }))).toBe(false);
+    expect(canBin(headerFrom({ ...base, ...linearForms.CD, CTYPE1: 'GLON-CAR', CTYPE2: 'GLAT-CAR' }))).toBe(true);
     expect(() => binnedHeader(headerFrom(base), 1.5)).toThrow(RangeError);
   });
 });
