@@ -94,6 +94,8 @@ export function defaultThreads(): number {
 export class WorkerPool {
   readonly threads: number;
   private readonly slots: Slot[] = [];
+  /** The prestarted threads' warm-up, settled once each has loaded its modules. */
+  private readonly warming: Promise<void>[] = [];
   private readonly queue: Array<{ id: number; req: WorkerRequest; transfer: ArrayBuffer[]; affinity?: number; low?: boolean }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -139,18 +141,22 @@ export class WorkerPool {
       const slot = this.spawn();
       const id = this.nextId++;
       slot.busy = id;
-      this.pending.set(id, { resolve: () => undefined, reject: () => undefined });
+      this.warming.push(new Promise<void>((resolve) => this.pending.set(id, { resolve: () => resolve(), reject: () => resolve() })));
       slot.worker.ref();
       slot.worker.postMessage({ id, task: 'warmUp', input: {} } satisfies WorkerRequest);
     }
   }
 
-  /** Terminate all workers. Pending tasks are rejected. */
+  /** Terminate all workers (once they have started up). Pending tasks are rejected. */
   async close(): Promise<void> {
+    // A worker terminated while it still loads its modules may never report its exit, and an
+    // otherwise idle event loop then ends with this await unsettled (exit code 13): a small
+    // build can finish on one thread before the other has started.
+    await Promise.all(this.warming);
     this.closed = true;
     for (const [, p] of this.pending) p.reject(new MosaicError('E_WORKER', 'worker pool closed before the task finished'));
     this.pending.clear();
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => (s.worker.ref(), s.worker.terminate())));
     this.slots.length = 0;
   }
 
