@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
-import type { MosaicGrid, PairFitTaskInput } from '../pipeline/tasks.js';
+import { gridOf, type PairFitTaskInput } from '../pipeline/tasks.js';
 import { pairFitInput } from '../pipeline/build-stream.js';
 import { parseTemplate } from '../tables/template.js';
 import { VERSION } from '../version.js';
@@ -77,10 +77,6 @@ export async function loadContext(runDir: string, failOn: Iterable<string> = [])
 /** Task names listed in MOSAIC_FAIL_TASK (`stage:id,stage:id`). */
 export function failuresFromEnv(env: Record<string, string | undefined>): string[] {
   return (env.MOSAIC_FAIL_TASK ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-export function gridOf(template: Header): MosaicGrid {
-  return { crpix1: template.number('CRPIX1') ?? 0, crpix2: template.number('CRPIX2') ?? 0, naxis1: template.int('NAXIS1') ?? 0, naxis2: template.int('NAXIS2') ?? 0 };
 }
 
 /** The `pairFit` pool task's input for a planned pair (build's own difference and fit). */

@@ -84,10 +84,10 @@ function openSyncSource(path: string): FitsSource | undefined {
   try {
     fd = openSync(path, 'r');
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new MosaicError('E_FILE_READ', 'is a directory, expected a FITS file', { stage: 'fits', file: path });
+    if (stat.isDirectory()) throw notAFile(path);
     const magic = Buffer.alloc(2);
     readSync(fd, magic, 0, 2, 0);
-    if (stat.size >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+    if (isGzip(stat.size, magic)) {
       closeSync(fd);
       return undefined;
     }
@@ -96,6 +96,15 @@ function openSyncSource(path: string): FitsSource | undefined {
     if (fd >= 0) closeSync(fd);
     throw asMosaicError(err, { stage: 'fits', file: path });
   }
+}
+
+/** A file of `size` bytes starting with `magic` is gzip data (its magic bytes 1f 8b, whatever its name). */
+function isGzip(size: number, magic: Buffer): boolean {
+  return size >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+function notAFile(path: string): MosaicError {
+  return new MosaicError('E_FILE_READ', 'is a directory, expected a FITS file', { stage: 'fits', file: path });
 }
 
 function checkRange(src: FitsSource, offset: number, length: number): void {
@@ -135,10 +144,10 @@ export async function openFitsSource(path: string, opts: { blocking?: boolean } 
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw new MosaicError('E_FILE_READ', 'is a directory, expected a FITS file', { stage: 'fits', file: path });
+    if (stat.isDirectory()) throw notAFile(path);
     const magic = Buffer.alloc(2);
     await handle.read(magic, 0, 2, 0);
-    if (stat.size >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+    if (isGzip(stat.size, magic)) {
       const packed = await handle.readFile();
       await handle.close();
       let bytes: Buffer;

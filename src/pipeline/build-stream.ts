@@ -40,7 +40,7 @@ import { logMemory } from './debug.js';
 import { mapOrdered, type Settled, type WorkerPool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { streamCoadd, type StreamSource } from './stream-coadd.js';
-import type { FootprintsTaskOutput, LoadTaskInput, MosaicGrid, PairFitTaskInput, PairFitTaskOutput } from './tasks.js';
+import { gridOf, type FootprintsTaskOutput, type LoadTaskInput, type MosaicGrid, type PairFitTaskInput, type PairFitTaskOutput } from './tasks.js';
 
 /** One input image of the build (with the header imgtbl read). */
 export interface StreamImage {
@@ -220,16 +220,6 @@ async function footprints(pool: WorkerPool, template: Header, images: readonly S
     ),
   );
   return parts.flat();
-}
-
-/** Mosaic grid facts from the template. */
-function gridOf(template: Header): MosaicGrid {
-  return {
-    crpix1: template.number('CRPIX1') ?? 0,
-    crpix2: template.number('CRPIX2') ?? 0,
-    naxis1: template.int('NAXIS1') ?? 0,
-    naxis2: template.int('NAXIS2') ?? 0,
-  };
 }
 
 interface PairMatch {

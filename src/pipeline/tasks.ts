@@ -86,6 +86,11 @@ export interface MosaicGrid {
   naxis2: number;
 }
 
+/** The mosaic grid facts of a template header. */
+export function gridOf(template: Header): MosaicGrid {
+  return { crpix1: template.number('CRPIX1') ?? 0, crpix2: template.number('CRPIX2') ?? 0, naxis1: template.int('NAXIS1') ?? 0, naxis2: template.int('NAXIS2') ?? 0 };
+}
+
 /** Output of the `pairFit` task: the fit, or why the pair gave none. */
 export type PairFitTaskOutput =
   | { status: 'ok'; fit: PlaneFit }
@@ -287,22 +292,20 @@ function binnedImage(entry: RecentImage, factor: number, template: { key: string
   return binned;
 }
 
-/** This thread's last template (the same for every task of a run), and its binned grid, parsed once. */
-let recentTemplates: Array<{ key: string; header: Header; wcs: Wcs }> = [];
+/** This thread's last template (the same for every task of a run), parsed once per grid binning. */
+let recentTemplate: { key: string; grids: Map<number, { header: Header; wcs: Wcs }> } | undefined;
 
-/** The template of `cards`, on its grid binned by `bin` (wcs/binned.ts) when bin > 1. */
+/** The template of `cards` (`key`: its identity), on its grid binned by `bin` (wcs/binned.ts) when bin > 1. */
 function templateOf(cards: Card[], bin = 1): { key: string; header: Header; wcs: Wcs } {
-  const cardsKey = JSON.stringify(cards);
-  const key = `${bin} ${cardsKey}`;
-  let t = recentTemplates.find((e) => e.key === key);
-  if (!t) {
-    // A new template drops the previous run's ones.
-    recentTemplates = recentTemplates.filter((e) => e.key.endsWith(cardsKey));
+  const key = JSON.stringify(cards);
+  if (recentTemplate?.key !== key) recentTemplate = { key, grids: new Map() };
+  let grid = recentTemplate.grids.get(bin);
+  if (!grid) {
     const header = bin === 1 ? new Header(cards) : binnedHeader(new Header(cards), bin);
-    t = { key, header, wcs: Wcs.fromHeader(header) };
-    recentTemplates.push(t);
+    grid = { header, wcs: Wcs.fromHeader(header) };
+    recentTemplate.grids.set(bin, grid);
   }
-  return t;
+  return { key, ...grid };
 }
 
 /** Projection buffers of this thread's pairs (plus, minus), grown as needed. */
@@ -320,7 +323,7 @@ async function pairFitTask(input: PairFitTaskInput): Promise<TaskResult<'pairFit
   // On the binned grid, when binning: template, region and work boxes all binned.
   const region = binnedBox(input.region, bin);
   const { header: template, wcs: templateWcs } = templateOf(input.template, bin);
-  const grid = bin === 1 ? input.grid : { crpix1: template.number('CRPIX1')!, crpix2: template.number('CRPIX2')!, naxis1: template.int('NAXIS1')!, naxis2: template.int('NAXIS2')! };
+  const grid = bin === 1 ? input.grid : gridOf(template);
   const n = region.width * region.height;
   if (n === 0) return { output: { status: 'nooverlap', message: "images don't overlap" }, transfer: [] };
   const projected = [];

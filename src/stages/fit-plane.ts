@@ -108,9 +108,10 @@ export function fitDiffPlane(
   const bx: number[] = [];
   const by: number[] = [];
   const half = (bin - 1) / 2;
+  const rowOffsets = bin === 1 ? [0] : [-half, half];
   for (let j = 0; j < height; j++) {
     if (rowLo[j] < rowHi[j]) {
-      for (const dy of bin === 1 ? [0] : [-half, half]) {
+      for (const dy of rowOffsets) {
         bx.push(unbin(rowLo[j] - crpix1) - half, unbin(rowHi[j] - crpix1) + half);
         by.push(unbin(j - crpix2) + dy, unbin(j - crpix2) + dy);
       }

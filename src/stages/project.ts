@@ -100,7 +100,11 @@ export interface ProjectInput {
   region?: PixelBox;
   /** See `ProjectOptions.workBox`. */
   workBox?: PixelBox;
-  /** See `OutlineInput.outlineStep`. */
+  /**
+   * Input pixels between outline samples (default 1). Where the input's pixel → sky map is a
+   * projection alone, every 4th will do: the outline is then smooth on that scale (its
+   * bounding box moves by < 1e-6 pixel), while distortion polynomials can bend it faster.
+   */
   outlineStep?: number;
 }
 
@@ -116,14 +120,7 @@ export interface PixelBox {
 }
 
 /** What the outline of an input on the output grid depends on. */
-export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'expand'> & {
-  /**
-   * Input pixels between outline samples (default 1). Where the input's pixel → sky map is a
-   * projection alone, every 4th will do: the outline is then smooth on that scale (its
-   * bounding box moves by < 1e-6 pixel), while distortion polynomials can bend it faster.
-   */
-  outlineStep?: number;
-};
+export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'expand' | 'outlineStep'>;
 
 /** Extent of the input outline on the output grid (1-based positions) and how many outline points did not map. */
 interface OutlineExtent {

@@ -31,9 +31,8 @@ const STAGING_BYTES = 1 << 21;
  * Staging buffers on their way to the file at most (a band of a large mosaic, written in one
  * go, fills several before the event loop can hear of the first one's completion); past that
  * the next full one is written synchronously: a caller writing faster than the device waits
- * instead of allocating. 4 rather than 12: each buffer is fresh memory the first time, and at
- * M17 size 12 cost 40 MB of page faults (peak RSS −35 MiB) with no gain in time (the median
- * `build --no-bg` of 7 alternating runs 2.15 s with 4, 2.24 s with 12).
+ * instead of allocating. Few: each buffer is fresh memory the first time (at M17 size 12 of
+ * them cost 40 MB of page faults against 4, with no gain in time).
  */
 const MAX_IN_FLIGHT = 4;
 

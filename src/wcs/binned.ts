@@ -10,7 +10,7 @@
  */
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
-import { FrameConversion } from './frames.js';
+import { convertSky } from './frames.js';
 import { DSS_KEYWORDS, type Wcs } from './wcs.js';
 
 const SIP_KEYWORDS = ['A_ORDER', 'B_ORDER', 'AP_ORDER', 'BP_ORDER'];
@@ -75,14 +75,7 @@ export function alignedPhase(image: Wcs, shape: readonly number[], template: Wcs
   // The lower-left corner of the central pixel (1-based FITS position): a pixel edge.
   const cx = Math.floor(shape[0] / 2) + 0.5;
   const cy = Math.floor((shape[1] ?? 1) / 2) + 0.5;
-  const sky = image.pixToSky(cx, cy);
-  const conversion = new FrameConversion(image.frame, template.frame);
-  if (!conversion.identity) {
-    const [lon, lat] = [Float64Array.of(sky[0]), Float64Array.of(sky[1])];
-    conversion.convertMany(lon, lat, lon, lat, 1);
-    [sky[0], sky[1]] = [lon[0], lat[0]];
-  }
-  const [ox, oy] = template.skyToPix(sky[0], sky[1]);
+  const [ox, oy] = template.skyToPix(...convertSky(...image.pixToSky(cx, cy), image.frame, template.frame));
   if (!Number.isFinite(ox) || !Number.isFinite(oy)) return [0, 0];
   // Template block edges lie at 1-based positions factor·K + ½, the image's at
   // factor·K + ½ − phase; the image's edge c lands near o, so c + d lands near o + d, and

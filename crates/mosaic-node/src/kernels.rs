@@ -232,7 +232,7 @@ pub unsafe fn coadd_finish_rows_be(env: napi_env, a: &[napi_value]) -> JsResult<
         b
     };
     let all = [("sumVW", &svw), ("sumW", &sw), ("outValue", &ov), ("outArea", &oa)];
-    check_disjoint(&[("sumVW", &svw), ("sumW", &sw), ("outValue", &ov), ("outArea", &oa)], &all)?;
+    check_disjoint(&all, &all)?;
     let (rvw, rw, rov, roa) = (svw.raw::<f64>(), sw.raw::<f64>(), ov.raw::<u8>(), oa.raw::<u8>());
     let job = move || {
         let (vw, w, v, ar) = unsafe { (rvw.slice_mut(), rw.slice_mut(), rov.slice_mut(), roa.slice_mut()) };
