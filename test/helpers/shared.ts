@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe } from 'vitest';
+import { describe, it } from 'vitest';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,9 +15,14 @@ export const sharedDataDir: string | undefined = (() => {
   return existsSync(dir) ? dir : undefined;
 })();
 
-/** `describe` when the shared data are present, otherwise `describe.skip` with the reason appended to the name. */
+/**
+ * `describe` when the shared data are present, otherwise a skipped suite with the reason in its
+ * name. Its body is not run then: it may list the data's files while collecting its tests.
+ */
 export const describeShared = ((name: string, fn: () => void) =>
-  sharedDataDir ? describe(name, fn) : describe.skip(`${name} (skipped: ../shared/data is absent)`, fn)) as (
+  sharedDataDir
+    ? describe(name, fn)
+    : describe.skip(`${name} (skipped: ../shared/data is absent)`, () => it.skip('needs ../shared/data', () => undefined))) as (
   name: string,
   fn: () => void,
 ) => void;
