@@ -74,6 +74,11 @@ export interface NativeBinding {
     descFrom: Float64Array, descTo: Float64Array, rot: Float64Array | null, x: Float64Array, y: Float64Array,
     outX: Float64Array, outY: Float64Array, threads?: number,
   ): Promise<void>;
+  /** project's checked corner grid, template pixel → input pixel (src/wcs/native.ts `nativeCornerGrid`). Absent in older builds. */
+  wcsCornerGrid?(
+    descTemplate: Float64Array, descInput: Float64Array, rot: Float64Array | null, x0: number, y0: number, cw: number, ch: number,
+    step: number, tol: number, x: Float64Array, y: Float64Array, state: Uint8Array,
+  ): number;
   /** project's corner-grid fill (cells: 6 ints each, see src/kernels/corner-fill.ts). Absent in older builds. */
   fillCornerCells?(cells: Int32Array, cw: number, ch: number, x: Float64Array, y: Float64Array, state: Uint8Array): void;
   /** Bounds [i0, i1, j0, j1] of the covered pixels into `out` (i1 = -1 when none). Absent in older builds. */

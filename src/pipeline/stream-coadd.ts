@@ -123,7 +123,13 @@ export async function streamCoadd(
   const W = template.int('NAXIS1') ?? 0;
   const bandRows = Math.max(1, opts.bandRows ?? Math.floor(BAND_PIXELS / Math.max(1, W)));
   const header = projectedHeader(template, box);
-  const window = new BandWindow(template, box, bandRows, opts.combine ?? 'mean', header, output, opts.uncorrected, opts.plane);
+  const combine = opts.combine ?? 'mean';
+  // The window's arrays, made now and faulted in by the pool's threads side by side (ahead of
+  // the projections, or in the tail of the work `waitFor` waits for): first touches in this
+  // thread, which folds every image, would hold up the pool (~0.4 s at M17 size here).
+  const ring = combine === 'median' ? [] : bandRing(W * bandRows, windowBands(order, box, bandRows) * (opts.uncorrected ? 2 : 1));
+  const faulted = Promise.all(ring.map((s) => pool.run('prefault', { arrays: [s.sumVA, s.sumA] }, [], { low: opts.waitFor !== undefined })));
+  const window = new BandWindow(template, box, bandRows, combine, header, output, opts.uncorrected, opts.plane, ring);
 
   // One shared slot per projection in flight: task i writes slot i mod n, which mapOrdered
   // reuses only after result i has been consumed.
@@ -156,6 +162,7 @@ export async function streamCoadd(
       async (i, outcome: Settled<ProjectTaskOutput>) => {
         if (!started) {
           await opts.waitFor;
+          await faulted;
           progress.start('project+add', order.length);
           started = true;
         }
@@ -193,11 +200,40 @@ export async function streamCoadd(
     await window.close();
   } catch (err) {
     window.abort();
+    // No prefault may still write to arrays the window is done with.
+    await faulted.catch(() => undefined);
     throw err;
   } finally {
     if (started) progress.finish();
   }
   return result;
+}
+
+/**
+ * Most bands {@link BandWindow} holds at once for `order` (coadd order): its policy — a band
+ * made when an image first reaches it, one written before each image is folded once the
+ * images still to come start below it — run on the footprints, which bound the crops.
+ */
+export function windowBands(order: ReadonlyArray<{ footprint: PixelBox }>, box: PixelBox, bandRows: number): number {
+  const count = Math.ceil(box.height / bandRows);
+  const end = (b: number) => Math.min(box.y0 + (b + 1) * bandRows, box.y0 + box.height);
+  const live = new Set<number>();
+  let next = 0;
+  let most = 0;
+  for (const { footprint: f } of order) {
+    if (next < count && end(next) <= f.y0) live.delete(next++);
+    const first = Math.max(next, Math.floor((f.y0 - box.y0) / bandRows));
+    const last = Math.min(count - 1, Math.floor((f.y0 + f.height - 1 - box.y0) / bandRows));
+    for (let b = first; b <= last; b++) live.add(b);
+    most = Math.max(most, live.size);
+  }
+  return most;
+}
+
+/** `count` zeroed band sums of `n` pixels each, in shared memory (so that pool threads can fault them in). */
+function bandRing(n: number, count: number): CoadderScratch[] {
+  const shared = () => new Float64Array(new SharedArrayBuffer(8 * n));
+  return Array.from({ length: count }, () => ({ sumVA: shared(), sumA: shared(), count: new Uint32Array(n), clean: true }));
 }
 
 /** A projected crop on the mosaic grid. */
@@ -231,7 +267,10 @@ class BandWindow {
     output: { value: string; area: string },
     uncorrected: string | undefined,
     private readonly plane: ((cntr: number) => BackgroundPlane | undefined) | undefined,
+    /** Band sums made beforehand (taken before any new ones are made). */
+    ring: CoadderScratch[] = [],
   ) {
+    this.free.push(...ring);
     this.count = Math.ceil(box.height / bandRows);
     this.rows = { value: new Float64Array(box.width * bandRows), area: new Float64Array(box.width * bandRows) };
     const shape = [box.width, box.height];

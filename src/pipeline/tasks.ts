@@ -155,6 +155,15 @@ export interface PingTaskOutput {
   threadId: number;
 }
 
+/**
+ * Input of the `prefault` task: arrays (shared with the caller) to fault in, one write per
+ * page of the zeros they hold, so that the caller's thread later meets memory that is there.
+ */
+export interface PrefaultTaskInput {
+  file?: string;
+  arrays: Float64Array[];
+}
+
 /** Input and output of the `coaddBand` task: one band of the banded coadd (coadd-bands.ts). */
 export type CoaddBandTaskInput = BandJob & { file?: string };
 export type CoaddBandTaskOutput = WrittenBand;
@@ -167,6 +176,7 @@ interface TaskMap {
   pairFit: { input: PairFitTaskInput; output: PairFitTaskOutput };
   load: { input: LoadTaskInput; output: LoadTaskOutput };
   coaddBand: { input: CoaddBandTaskInput; output: CoaddBandTaskOutput };
+  prefault: { input: PrefaultTaskInput; output: null };
 }
 
 export type TaskName = keyof TaskMap;
@@ -421,6 +431,15 @@ async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
   return { output: { sum, values: input.values, threadId }, transfer: [input.values.buffer as ArrayBuffer] };
 }
 
+/** Float64s per 4 KiB page. */
+const PAGE_FLOATS = 512;
+
+function prefaultTask(input: PrefaultTaskInput): Promise<TaskResult<'prefault'>> {
+  // The arrays are all zeros (fresh, or left clean by the coadd): writing a zero keeps them so.
+  for (const a of input.arrays) for (let i = 0; i < a.length; i += PAGE_FLOATS) a[i] = 0;
+  return Promise.resolve({ output: null, transfer: [] });
+}
+
 /** Run a task by name (in a worker, or in-thread for a one-thread pool). */
 export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promise<TaskResult<T>> {
   switch (task) {
@@ -440,6 +459,8 @@ export function runTask<T extends TaskName>(task: T, input: TaskInput<T>): Promi
       return loadTask(input as LoadTaskInput) as Promise<TaskResult<T>>;
     case 'coaddBand':
       return coaddBandTask(input as CoaddBandTaskInput) as Promise<TaskResult<T>>;
+    case 'prefault':
+      return prefaultTask(input as PrefaultTaskInput) as Promise<TaskResult<T>>;
     default:
       return Promise.reject(new MosaicError('E_INTERNAL', `unknown pool task "${String(task)}"`));
   }

@@ -24,8 +24,9 @@ import type { FitsImage, PixelArray } from '../fits/types.js';
 import { coveredBounds, cropWithArea, reprojectExact, resample, type SolidAngleSource } from '../kernels/index.js';
 import { Wcs } from '../wcs/wcs.js';
 import { FrameConversion, type CelestialFrame } from '../wcs/frames.js';
+import { nativeCornerGrid, nativeCornerMap, type NativeCornerMap } from '../wcs/native.js';
 import type { ProjectedImage } from './types.js';
-import { DEFAULT_GRID_STEP, gridLines, interpolateCorners, type CornerGridOptions, type ExactCornerMap } from './project-grid.js';
+import { DEFAULT_GRID_STEP, DEFAULT_GRID_TOL_PX, gridLines, interpolateCorners, type CornerGridOptions, type ExactCornerMap } from './project-grid.js';
 
 /** Resampling method: `exact` is mProject's flux-conserving overlap; the others are interpolations (mProjectQL). */
 export type ProjectMethod = 'exact' | 'bilinear' | 'lanczos3' | 'nearest';
@@ -88,6 +89,8 @@ export interface ProjectInput {
   outToIn?: FrameConverter;
   /** Input frame → template frame (for the outline); omitted when both frames are the same. */
   inToOut?: FrameConverter;
+  /** The same template → input mapping in the native core, where it runs there (corner grids then map natively). */
+  nativeMap?: NativeCornerMap;
   method?: ProjectMethod;
   expand?: boolean;
   /** How output pixel corners are mapped (default: checked grid interpolation). */
@@ -328,6 +331,14 @@ function mapCornerGrid(
   const cw = box.width + 1;
   const ch = box.height + 1;
   if (opts.mode === 'exact') return mapCornersExact(input, box);
+  const step = opts.step ?? DEFAULT_GRID_STEP;
+  const solidAngle = sampledSolidAngles(input.outWcs, box, step);
+  if (input.nativeMap) {
+    const n = cw * ch;
+    const out = buffers ?? { cornerX: new Float64Array(n), cornerY: new Float64Array(n), state: new Uint8Array(n) };
+    const exactCount = nativeCornerGrid(input.nativeMap, box.x0, box.y0, cw, ch, step, opts.tolPx ?? DEFAULT_GRID_TOL_PX, out);
+    return { cornerX: out.cornerX, cornerY: out.cornerY, solidAngle, exactCount };
+  }
   const exact: ExactCornerMap = (ci, cj, n, inX, inY) => {
     const xs = new Float64Array(n);
     const ys = new Float64Array(n);
@@ -343,8 +354,7 @@ function mapCornerGrid(
       inY[k] = pix.y[k] - 1;
     }
   };
-  const g = interpolateCorners(cw, ch, exact, { step: opts.step, tolPx: opts.tolPx, buffers });
-  const solidAngle = sampledSolidAngles(input.outWcs, box, opts.step ?? DEFAULT_GRID_STEP);
+  const g = interpolateCorners(cw, ch, exact, { step, tolPx: opts.tolPx, buffers });
   return { cornerX: g.cornerX, cornerY: g.cornerY, solidAngle, exactCount: g.exactCount };
 }
 
@@ -647,7 +657,7 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
   try {
     const inWcs = opts.wcs?.input ?? Wcs.fromHeader(image.header);
     const outWcs = opts.wcs?.template ?? Wcs.fromHeader(template);
-    const frames = frameConverters(inWcs, outWcs);
+    const { rotation, ...frames } = frameConverters(inWcs, outWcs);
     const r = projectArrays({
       src: image.data,
       srcWidth,
@@ -657,6 +667,7 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
       outWidth,
       outHeight,
       ...frames,
+      nativeMap: nativeCornerMap(outWcs, inWcs, rotation),
       method: opts.method,
       expand: opts.expand,
       corners: { step: cornerGridStep(inWcs) },
@@ -685,7 +696,8 @@ export function imageFootprint(header: Header, shape: readonly number[], templat
   if (outWidth < 1 || outHeight < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'project' });
   const inWcs = Wcs.fromHeader(header);
   const outWcs = Wcs.fromHeader(template);
-  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, ...frameConverters(inWcs, outWcs), outlineStep: outlineStep(inWcs) };
+  const { inToOut } = frameConverters(inWcs, outWcs);
+  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, inToOut, outlineStep: outlineStep(inWcs) };
   const e = outlineExtent(input);
   return { footprint: coverBox(e, input), work: workBox(e, input) };
 }
@@ -705,15 +717,19 @@ function cornerGridStep(inWcs: Wcs): number {
   return inWcs.distortion === 'none' ? 2 * DEFAULT_GRID_STEP : DEFAULT_GRID_STEP;
 }
 
-/** Frame conversions between the input's and the template's celestial systems (none when equal). */
-function frameConverters(inWcs: Wcs, outWcs: Wcs): { outToIn?: FrameConverter; inToOut?: FrameConverter } {
+/**
+ * Frame conversions between the input's and the template's celestial systems (none when
+ * equal), and template → input as one rotation (null: none; undefined: not a pure rotation).
+ */
+function frameConverters(inWcs: Wcs, outWcs: Wcs): { outToIn?: FrameConverter; inToOut?: FrameConverter; rotation: Float64Array | null | undefined } {
   const a: CelestialFrame = inWcs.frame;
   const b: CelestialFrame = outWcs.frame;
   const back = new FrameConversion(b, a);
-  if (back.identity) return {};
+  if (back.identity) return { rotation: null };
   const forward = new FrameConversion(a, b);
   return {
     outToIn: (lon, lat) => back.convertMany(lon, lat, lon, lat),
     inToOut: (lon, lat) => forward.convertMany(lon, lat, lon, lat),
+    rotation: back.rotation,
   };
 }

@@ -260,6 +260,16 @@ export class FrameConversion {
   }
 
   /**
+   * The conversion as one row-major rotation of unit vectors: null for the identity,
+   * undefined where it is more than a rotation (FK4's E-terms).
+   */
+  get rotation(): Float64Array | null | undefined {
+    if (this.identity) return null;
+    const [only] = this.steps;
+    return this.steps.length === 1 && 'm' in only ? Float64Array.from(only.m) : undefined;
+  }
+
+  /**
    * Convert n points; outputs may alias inputs. Longitudes in [0, 360), degrees.
    */
   convertMany(lon: Float64Array, lat: Float64Array, outLon: Float64Array, outLat: Float64Array, n = lon.length): void {

@@ -294,3 +294,37 @@ export function mapPixels(from: Wcs, to: Wcs, x: Float64Array, y: Float64Array, 
   if (rot) rotateTs(rot, sky.lon, sky.lat);
   return to.skyToPixMany(sky.lon, sky.lat, out);
 }
+
+/**
+ * What the native corner grid needs of a template → input mapping: both descriptors and the
+ * frame rotation (null: same frame). See {@link nativeCornerMap}.
+ */
+export interface NativeCornerMap {
+  template: Float64Array;
+  input: Float64Array;
+  rotation: Float64Array | null;
+}
+
+/**
+ * The native corner map from `template` to `input`, or undefined where the addon lacks it,
+ * either WCS has no descriptor, or the frame change is more than a rotation.
+ */
+export function nativeCornerMap(template: Wcs, input: Wcs, rotation: Float64Array | null | undefined): NativeCornerMap | undefined {
+  if (!native?.wcsCornerGrid || rotation === undefined) return undefined;
+  const t = descOrUndefined(template);
+  const i = descOrUndefined(input);
+  return t && i ? { template: t, input: i, rotation } : undefined;
+}
+
+/**
+ * `project`'s checked corner grid (src/stages/project-grid.ts) in the native core: corner
+ * (i, j) of the cw × ch grid is template pixel (x0 + i + 0.5, y0 + j + 0.5), mapped to the
+ * input's 0-based pixel into `x`, `y`; `state` is left 2 where mapped exactly. Returns the
+ * corners mapped exactly (crates/mosaic-core/src/corner_grid.rs).
+ */
+export function nativeCornerGrid(
+  map: NativeCornerMap, x0: number, y0: number, cw: number, ch: number, step: number, tolPx: number,
+  out: { cornerX: Float64Array; cornerY: Float64Array; state: Uint8Array },
+): number {
+  return native!.wcsCornerGrid!(map.template, map.input, map.rotation, x0, y0, cw, ch, step, tolPx, out.cornerX, out.cornerY, out.state);
+}

@@ -8,6 +8,9 @@ import { Header } from '../../src/fits/header.js';
 import { Wcs } from '../../src/wcs/wcs.js';
 import { mapCorners, outputBoundingBox, projectArrays, type ProjectInput } from '../../src/stages/project.js';
 import { interpolateCorners } from '../../src/stages/project-grid.js';
+import { FrameConversion } from '../../src/wcs/frames.js';
+import { nativeCornerMap } from '../../src/wcs/native.js';
+import { native } from '../../src/native/load.js';
 
 function header(cards: Record<string, string | number>): Header {
   const h = new Header();
@@ -45,6 +48,16 @@ const INPUT_SIP = header({
   CD1_1: -3.3e-4, CD1_2: 1.2e-5, CD2_1: 1.1e-5, CD2_2: 3.3e-4,
   A_ORDER: 3, B_ORDER: 3, A_2_0: 2.1e-5, A_1_1: -1.3e-5, A_0_2: 8e-6, A_3_0: -1.5e-8, A_1_2: 1e-8,
   B_2_0: -9e-6, B_1_1: 1.8e-5, B_0_2: -2.2e-5, B_0_3: 1.2e-8, B_2_1: -7e-9,
+});
+
+/** An all-sky CAR template and a SIN input centred on the equator whose hemisphere it overruns. */
+const ALL_SKY_CAR = header({
+  NAXIS: 2, NAXIS1: 240, NAXIS2: 120, CTYPE1: 'RA---CAR', CTYPE2: 'DEC--CAR',
+  CRVAL1: 0, CRVAL2: 0, CRPIX1: 120.5, CRPIX2: 60.5, CDELT1: -1.5, CDELT2: 1.5,
+});
+const HEMISPHERE_SIN = header({
+  NAXIS: 2, NAXIS1: 200, NAXIS2: 200, CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN',
+  CRVAL1: 0, CRVAL2: 0, CRPIX1: 100.5, CRPIX2: 100.5, CDELT1: -0.57, CDELT2: 0.57,
 });
 
 function inputFor(inHdr: Header, outHdr: Header, src: Float64Array): ProjectInput {
@@ -133,15 +146,7 @@ describe('checked grid interpolation of output corners', () => {
   it('near a projection boundary: cells with off-projection corners fall back to exact', () => {
     // An all-sky CAR template and a SIN input centred on the equator: template corners more
     // than 90° from the SIN centre are off its hemisphere (NaN in the exact mapping).
-    const template = header({
-      NAXIS: 2, NAXIS1: 240, NAXIS2: 120, CTYPE1: 'RA---CAR', CTYPE2: 'DEC--CAR',
-      CRVAL1: 0, CRVAL2: 0, CRPIX1: 120.5, CRPIX2: 60.5, CDELT1: -1.5, CDELT2: 1.5,
-    });
-    const input = header({
-      NAXIS: 2, NAXIS1: 200, NAXIS2: 200, CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN',
-      CRVAL1: 0, CRVAL2: 0, CRPIX1: 100.5, CRPIX2: 100.5, CDELT1: -0.57, CDELT2: 0.57,
-    });
-    const pi = inputFor(input, template, image(200, 200, 5));
+    const pi = inputFor(HEMISPHERE_SIN, ALL_SKY_CAR, image(200, 200, 5));
     const r = compareCorners(pi);
     expect(r.nanMismatch).toBe(0);
     expect(r.maxErr).toBeLessThanOrEqual(1e-4);
@@ -190,5 +195,56 @@ describe('checked grid interpolation of output corners', () => {
     const noop = () => undefined;
     expect(() => interpolateCorners(10, 10, noop, { step: 1 })).toThrow('Expected integer >= 2 for step but received 1');
     expect(() => interpolateCorners(10, 10, noop, { tolPx: 0 })).toThrow('Expected positive number for tolPx but received 0');
+  });
+});
+
+/** A galactic TAN template over the same field (the input's equatorial frame is a rotation away). */
+const TEMPLATE_GAL = header({
+  NAXIS: 2, NAXIS1: 900, NAXIS2: 900, CTYPE1: 'GLON-TAN', CTYPE2: 'GLAT-TAN',
+  CRVAL1: 209.0, CRVAL2: -19.4, CRPIX1: 450.5, CRPIX2: 450.5, CDELT1: -2 / 3600, CDELT2: 2 / 3600,
+});
+
+describe.runIf(native?.wcsCornerGrid !== undefined)('the native corner grid (crates/mosaic-core/src/corner_grid.rs)', () => {
+  /** The input with its native map, as `project` builds it. */
+  function withNative(input: ProjectInput): ProjectInput {
+    const rotation = new FrameConversion(input.outWcs.frame, input.inWcs.frame).rotation;
+    const nativeMap = nativeCornerMap(input.outWcs as Wcs, input.inWcs as Wcs, rotation);
+    expect(nativeMap).toBeDefined();
+    return { ...input, nativeMap, outToIn: rotation ? (lon, lat) => new FrameConversion(input.outWcs.frame, input.inWcs.frame).convertMany(lon, lat, lon, lat) : undefined };
+  }
+
+  it.each([
+    ['TAN → SIN', INPUT_SIN, TEMPLATE_TAN, 16],
+    ['TAN → SIN, step 32', INPUT_SIN, TEMPLATE_TAN, 32],
+    ['TAN → TAN-SIP', INPUT_SIP, TEMPLATE_TAN, 16],
+    ['galactic TAN → equatorial SIN (frame rotation)', INPUT_SIN, TEMPLATE_GAL, 32],
+  ] as const)('%s: the same cells as the TypeScript, corners within 1e-9 px of it and 1e-4 px of exact', (_name, inHdr, outHdr, step) => {
+    const ts = withNative(inputFor(inHdr, outHdr, image(inHdr.int('NAXIS1')!, inHdr.int('NAXIS2')!)));
+    const box = outputBoundingBox(ts)!;
+    expect(box).not.toBeNull();
+    const tsGrid = mapCorners({ ...ts, nativeMap: undefined }, box, { step });
+    const nat = mapCorners(ts, box, { step });
+    const exact = mapCorners(ts, box, { mode: 'exact' });
+    expect(nat.exactCount).toBe(tsGrid.exactCount);
+    let vsTs = 0;
+    let vsExact = 0;
+    for (let k = 0; k < nat.cornerX.length; k++) {
+      vsTs = Math.max(vsTs, Math.abs(nat.cornerX[k] - tsGrid.cornerX[k]), Math.abs(nat.cornerY[k] - tsGrid.cornerY[k]));
+      vsExact = Math.max(vsExact, Math.abs(nat.cornerX[k] - exact.cornerX[k]), Math.abs(nat.cornerY[k] - exact.cornerY[k]));
+    }
+    expect(vsTs).toBeLessThan(1e-9);
+    expect(vsExact).toBeLessThanOrEqual(1e-4);
+    expect(Array.from(nat.solidAngle)).toEqual(Array.from(tsGrid.solidAngle));
+  });
+
+  it('off-projection corners stay NaN, as in the TypeScript', () => {
+    const pi = withNative(inputFor(HEMISPHERE_SIN, ALL_SKY_CAR, image(200, 200, 5)));
+    const box = outputBoundingBox(pi)!;
+    const nat = mapCorners(pi, box);
+    const tsGrid = mapCorners({ ...pi, nativeMap: undefined }, box);
+    let nanDiffer = 0;
+    for (let k = 0; k < nat.cornerX.length; k++) if (Number.isNaN(nat.cornerX[k]) !== Number.isNaN(tsGrid.cornerX[k])) nanDiffer++;
+    expect(nanDiffer).toBe(0);
+    expect(nat.exactCount).toBe(tsGrid.exactCount);
   });
 });

@@ -36,6 +36,7 @@ macro_rules! avx2_twin {
 pub mod area_crop;
 pub mod clip;
 pub mod coadd;
+pub mod corner_grid;
 pub mod diff;
 pub mod corner_fill;
 pub mod error;

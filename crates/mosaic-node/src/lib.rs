@@ -66,6 +66,7 @@ exports! {
     "wcsSkyToPixAsync" => wcs::sky_to_pix, async;
     "wcsMapPixels" => wcs::map, sync;
     "wcsMapPixelsAsync" => wcs::map, async;
+    "wcsCornerGrid" => wcs::corner_grid, sync;
     "fillCornerCells" => project::fill_cells, sync;
     "coveredBounds" => project::bounds, sync;
     "cropWithArea" => project::crop, sync;

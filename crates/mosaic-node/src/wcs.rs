@@ -6,9 +6,26 @@
 use crate::js::*;
 use crate::sys::*;
 use crate::task::{Outcome, Prepared};
+use mosaic_core::corner_grid::map_corner_grid;
 use mosaic_core::wcs::{descriptor, map_pixels, Wcs};
 
 const F64: &[napi_typedarray_type] = &[FLOAT64_ARRAY];
+const U8: &[napi_typedarray_type] = &[UINT8_ARRAY];
+
+/// An optional row-major 3×3 frame rotation (undefined or null: none), copied.
+unsafe fn arg_rotation(env: napi_env, v: napi_value) -> JsResult<Option<[f64; 9]>> {
+    if is_undefined(env, v) {
+        return Ok(None);
+    }
+    let r = arg_typed(env, v, "rot", F64)?;
+    r.expect_len("rot", 9, "3*3")?;
+    let mut m = [0.0; 9];
+    m.copy_from_slice(r.raw::<f64>().slice());
+    if m.iter().any(|v| !v.is_finite()) {
+        return Err(JsError::Range("Expected finite values for rot but received a non-finite value".into()));
+    }
+    Ok(Some(m))
+}
 
 unsafe fn arg_wcs(env: napi_env, v: napi_value, name: &str) -> JsResult<(Wcs, Typed)> {
     let t = arg_typed(env, v, name, F64)?;
@@ -68,18 +85,8 @@ pub unsafe fn sky_to_pix(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> 
 pub unsafe fn map(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
     let (from, df) = arg_wcs(env, a[0], "descFrom")?;
     let (to, dt) = arg_wcs(env, a[1], "descTo")?;
-    let mut rot: Option<[f64; 9]> = None;
+    let rot = arg_rotation(env, a[2])?;
     let mut kept = vec![df.value, dt.value];
-    if !is_undefined(env, a[2]) {
-        let r = arg_typed(env, a[2], "rot", F64)?;
-        r.expect_len("rot", 9, "3*3")?;
-        let mut m = [0.0; 9];
-        m.copy_from_slice(r.raw::<f64>().slice());
-        if m.iter().any(|v| !v.is_finite()) {
-            return Err(JsError::Range("Expected finite values for rot but received a non-finite value".into()));
-        }
-        rot = Some(m);
-    }
     let [x, y, ox, oy] = arg_coords(env, &a[3..7], ["x", "y", "outX", "outY"])?;
     let threads = if is_undefined(env, a[7]) { 1 } else { arg_size(env, a[7], "threads", 1)? };
     kept.extend(keep(&[&x, &y, &ox, &oy]));
@@ -91,4 +98,38 @@ pub unsafe fn map(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
             .map_err(|e| e.to_string())
     };
     Ok(Prepared { job: Box::new(job), keep: kept })
+}
+
+/// `wcsCornerGrid(descTemplate, descInput, rot | null, x0, y0, cw, ch, step, tol, x, y, state)`
+/// → corners mapped exactly: `project`'s checked corner grid (`mosaic_core::corner_grid`).
+pub unsafe fn corner_grid(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let (template, dt) = arg_wcs(env, a[0], "descTemplate")?;
+    let (input, di) = arg_wcs(env, a[1], "descInput")?;
+    let rot = arg_rotation(env, a[2])?;
+    let x0 = arg_number(env, a[3], "x0", "a number")?;
+    let y0 = arg_number(env, a[4], "y0", "a number")?;
+    let cw = arg_size(env, a[5], "cw", 1)?;
+    let ch = arg_size(env, a[6], "ch", 1)?;
+    let step = arg_size(env, a[7], "step", 2)?;
+    let tol = arg_number(env, a[8], "tol", "a positive number")?;
+    if !(tol > 0.0) {
+        return Err(JsError::Range(format!("Expected a positive number for tol but received {tol}")));
+    }
+    let x = arg_typed(env, a[9], "x", F64)?;
+    let y = arg_typed(env, a[10], "y", F64)?;
+    let state = arg_typed(env, a[11], "state", U8)?;
+    let n = format!("{cw}*{ch}");
+    x.expect_len("x", cw * ch, &n)?;
+    y.expect_len("y", cw * ch, &n)?;
+    state.expect_len("state", cw * ch, &n)?;
+    let all = [("x", &x), ("y", &y), ("state", &state), ("descTemplate", &dt), ("descInput", &di)];
+    check_disjoint(&all[..3], &all)?;
+    let (rx, ry, rs) = (x.raw::<f64>(), y.raw::<f64>(), state.raw::<u8>());
+    let job = move || {
+        let (x, y, s) = unsafe { (rx.slice_mut(), ry.slice_mut(), rs.slice_mut()) };
+        map_corner_grid(&template, &input, rot.as_ref(), x0, y0, cw, ch, step, tol, x, y, s)
+            .map(|n| Outcome::Number(n as f64))
+            .map_err(|e| e.to_string())
+    };
+    Ok(Prepared { job: Box::new(job), keep: keep(&[&dt, &di, &x, &y, &state]) })
 }
