@@ -133,9 +133,10 @@ export async function streamCoadd(
 
   // One shared slot per projection in flight: task i writes slot i mod n, which mapOrdered
   // reuses only after result i has been consumed.
-  // Enough that the pool keeps busy while this thread folds and writes an image's rows; each
-  // slot is fresh memory (~10 MB at M17 size), which costs its page faults.
-  const inFlight = Math.max(4, 3 * pool.threads);
+  // Enough that the pool keeps busy while this thread folds and writes an image's rows (one
+  // running and one waiting per thread); each slot is fresh memory (~10 MB at M17 size), which
+  // costs its page faults (6 slots on 2 threads: no faster than 4, 21 MB more).
+  const inFlight = Math.max(4, 2 * pool.threads);
   const slotPixels = Math.max(...order.map((s) => s.work.width * s.work.height));
   const slots = Array.from({ length: Math.min(inFlight, order.length) }, () => ({
     value: new Float64Array(new SharedArrayBuffer(8 * slotPixels)),

@@ -24,7 +24,7 @@ import type { FitsImage, PixelArray } from '../fits/types.js';
 import { coveredBounds, cropWithArea, reprojectExact, resample, type SolidAngleSource } from '../kernels/index.js';
 import { Wcs } from '../wcs/wcs.js';
 import { FrameConversion, type CelestialFrame } from '../wcs/frames.js';
-import { nativeCornerGrid, nativeCornerMap, type NativeCornerMap } from '../wcs/native.js';
+import { nativeCornerGrid, nativeCornerMap, nativePixToSky, type NativeCornerMap } from '../wcs/native.js';
 import type { ProjectedImage } from './types.js';
 import { DEFAULT_GRID_STEP, DEFAULT_GRID_TOL_PX, gridLines, interpolateCorners, type CornerGridOptions, type ExactCornerMap } from './project-grid.js';
 
@@ -447,7 +447,8 @@ function pixelSolidAngles(outWcs: SkyMapper, box: PixelBox, pixels: number[]): F
     xs.set([x, x + 1, x, x + 1], 4 * s);
     ys.set([y, y, y + 1, y + 1], 4 * s);
   }
-  const sky = outWcs.pixToSkyMany(xs, ys, { lon: xs, lat: ys });
+  // In the native core where the template's WCS runs there (same values to ~1e-12).
+  const sky = (outWcs instanceof Wcs ? nativePixToSky(outWcs, xs, ys) : undefined) ?? outWcs.pixToSkyMany(xs, ys, { lon: xs, lat: ys });
   const unit = new Float64Array(12 * n);
   unitVectors(sky.lon, sky.lat, unit);
   // Corners (i,j), (i+1,j) are the sample's lower row, (i,j+1), (i+1,j+1) its upper row.

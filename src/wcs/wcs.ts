@@ -285,6 +285,11 @@ export class Wcs {
     return { x: px, y: py };
   }
 
+  /** The header facts this WCS was built from (the native descriptor is made from them, src/wcs/native.ts). */
+  get headerSpec(): WcsSpec {
+    return this.spec;
+  }
+
   /**
    * The WCS cards of this description as a 2-D header (for templates): NAXIS/NAXISn when known,
    * CTYPE, CRVAL, CRPIX, CD, LONPOLE/LATPOLE when given, PV, frame keywords and SIP/TPV terms.

@@ -207,10 +207,11 @@ const TEMPLATE_GAL = header({
 describe.runIf(native?.wcsCornerGrid !== undefined)('the native corner grid (crates/mosaic-core/src/corner_grid.rs)', () => {
   /** The input with its native map, as `project` builds it. */
   function withNative(input: ProjectInput): ProjectInput {
-    const rotation = new FrameConversion(input.outWcs.frame, input.inWcs.frame).rotation;
-    const nativeMap = nativeCornerMap(input.outWcs as Wcs, input.inWcs as Wcs, rotation);
+    const [inWcs, outWcs] = [input.inWcs as Wcs, input.outWcs as Wcs];
+    const conversion = new FrameConversion(outWcs.frame, inWcs.frame);
+    const nativeMap = nativeCornerMap(outWcs, inWcs, conversion.rotation);
     expect(nativeMap).toBeDefined();
-    return { ...input, nativeMap, outToIn: rotation ? (lon, lat) => new FrameConversion(input.outWcs.frame, input.inWcs.frame).convertMany(lon, lat, lon, lat) : undefined };
+    return { ...input, nativeMap, outToIn: conversion.identity ? undefined : (lon, lat) => conversion.convertMany(lon, lat, lon, lat) };
   }
 
   it.each([
