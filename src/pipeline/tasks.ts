@@ -148,11 +148,16 @@ export interface PingTaskInput {
   fail?: boolean;
   /** Keep the thread busy this long first (tests of scheduling). */
   busyMs?: number;
+  /** Then wait this long, yielding the thread's event loop (tests of one task at a time). */
+  sleepMs?: number;
 }
 export interface PingTaskOutput {
   sum: number;
   values: Float64Array;
   threadId: number;
+  /** When the task started and ended (ms, `performance.timeOrigin + performance.now()`). */
+  startedAt: number;
+  endedAt: number;
 }
 
 /**
@@ -423,12 +428,14 @@ async function footprintsTask(input: FootprintsTaskInput): Promise<TaskResult<'f
 }
 
 async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
+  const startedAt = performance.timeOrigin + performance.now();
   if (input.fail) throw new MosaicError('E_RUN', 'ping asked to fail', { stage: 'ping', file: input.file });
   for (const until = performance.now() + (input.busyMs ?? 0); performance.now() < until; );
+  if (input.sleepMs) await new Promise((r) => setTimeout(r, input.sleepMs));
   let sum = 0;
   for (let i = 0; i < input.values.length; i++) sum += input.values[i];
   const { threadId } = await import('node:worker_threads');
-  return { output: { sum, values: input.values, threadId }, transfer: [input.values.buffer as ArrayBuffer] };
+  return { output: { sum, values: input.values, threadId, startedAt, endedAt: performance.timeOrigin + performance.now() }, transfer: [input.values.buffer as ArrayBuffer] };
 }
 
 /** Float64s per 4 KiB page. */

@@ -24,7 +24,7 @@ import type { FitsImage, PixelArray } from '../fits/types.js';
 import { coveredBounds, cropWithArea, reprojectExact, resample, type SolidAngleSource } from '../kernels/index.js';
 import { Wcs } from '../wcs/wcs.js';
 import { FrameConversion, type CelestialFrame } from '../wcs/frames.js';
-import { nativeCornerGrid, nativeCornerMap, nativePixToSky, type NativeCornerMap } from '../wcs/native.js';
+import { mapPixels, nativeCornerGrid, nativeCornerMap, nativePixToSky, type NativeCornerMap } from '../wcs/native.js';
 import type { ProjectedImage } from './types.js';
 import { DEFAULT_GRID_STEP, DEFAULT_GRID_TOL_PX, gridLines, interpolateCorners, type CornerGridOptions, type ExactCornerMap } from './project-grid.js';
 
@@ -89,6 +89,11 @@ export interface ProjectInput {
   outToIn?: FrameConverter;
   /** Input frame → template frame (for the outline); omitted when both frames are the same. */
   inToOut?: FrameConverter;
+  /**
+   * Input frame → template frame as one rotation (null: the same frame), where it is one: the
+   * outline then maps through `mapPixels` (native when loaded). Undefined: through `inToOut`.
+   */
+  inToOutRotation?: Float64Array | null;
   /** The same template → input mapping in the native core, where it runs there (corner grids then map natively). */
   nativeMap?: NativeCornerMap;
   method?: ProjectMethod;
@@ -123,7 +128,7 @@ export interface PixelBox {
 }
 
 /** What the outline of an input on the output grid depends on. */
-export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'expand' | 'outlineStep'>;
+export type OutlineInput = Pick<ProjectInput, 'srcWidth' | 'srcHeight' | 'inWcs' | 'outWcs' | 'outWidth' | 'outHeight' | 'inToOut' | 'inToOutRotation' | 'expand' | 'outlineStep'>;
 
 /** Extent of the input outline on the output grid (1-based positions) and how many outline points did not map. */
 interface OutlineExtent {
@@ -166,9 +171,7 @@ function outlineExtent(input: OutlineInput): OutlineExtent {
     x[k] = w + 0.5;
     y[k++] = j + 0.5;
   }
-  const sky = input.inWcs.pixToSkyMany(x, y);
-  input.inToOut?.(sky.lon, sky.lat);
-  const out = input.outWcs.skyToPixMany(sky.lon, sky.lat);
+  const out = outlinePixels(input, x, y);
   const e: OutlineExtent = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity, bad: 0, points: n };
   for (let i = 0; i < n; i++) {
     const ox = out.x[i];
@@ -183,6 +186,15 @@ function outlineExtent(input: OutlineInput): OutlineExtent {
     if (oy > e.maxY) e.maxY = oy;
   }
   return e;
+}
+
+/** Input pixels (1-based) → template pixels: natively where both WCSs and the frame change allow it (mapPixels). */
+function outlinePixels(input: OutlineInput, x: Float64Array, y: Float64Array): { x: Float64Array; y: Float64Array } {
+  const { inWcs, outWcs, inToOutRotation: rotation } = input;
+  if (rotation !== undefined && inWcs instanceof Wcs && outWcs instanceof Wcs) return mapPixels(inWcs, outWcs, x, y, { rotation: rotation ?? undefined });
+  const sky = inWcs.pixToSkyMany(x, y);
+  input.inToOut?.(sky.lon, sky.lat);
+  return outWcs.skyToPixMany(sky.lon, sky.lat);
 }
 
 /** `box` clipped to the W × H template, or null when nothing is left. */
@@ -697,8 +709,8 @@ export function imageFootprint(header: Header, shape: readonly number[], templat
   if (outWidth < 1 || outHeight < 1) throw new MosaicError('E_TEMPLATE', 'template needs positive NAXIS1 and NAXIS2', { stage: 'project' });
   const inWcs = Wcs.fromHeader(header);
   const outWcs = Wcs.fromHeader(template);
-  const { inToOut } = frameConverters(inWcs, outWcs);
-  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, inToOut, outlineStep: outlineStep(inWcs) };
+  const { inToOut, inToOutRotation } = frameConverters(inWcs, outWcs);
+  const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, inToOut, inToOutRotation, outlineStep: outlineStep(inWcs) };
   const e = outlineExtent(input);
   return { footprint: coverBox(e, input), work: workBox(e, input) };
 }
@@ -722,15 +734,18 @@ function cornerGridStep(inWcs: Wcs): number {
  * Frame conversions between the input's and the template's celestial systems (none when
  * equal), and template → input as one rotation (null: none; undefined: not a pure rotation).
  */
-function frameConverters(inWcs: Wcs, outWcs: Wcs): { outToIn?: FrameConverter; inToOut?: FrameConverter; rotation: Float64Array | null | undefined } {
+function frameConverters(inWcs: Wcs, outWcs: Wcs): {
+  outToIn?: FrameConverter; inToOut?: FrameConverter; rotation: Float64Array | null | undefined; inToOutRotation: Float64Array | null | undefined;
+} {
   const a: CelestialFrame = inWcs.frame;
   const b: CelestialFrame = outWcs.frame;
   const back = new FrameConversion(b, a);
-  if (back.identity) return { rotation: null };
+  if (back.identity) return { rotation: null, inToOutRotation: null };
   const forward = new FrameConversion(a, b);
   return {
     outToIn: (lon, lat) => back.convertMany(lon, lat, lon, lat),
     inToOut: (lon, lat) => forward.convertMany(lon, lat, lon, lat),
     rotation: back.rotation,
+    inToOutRotation: forward.rotation,
   };
 }
