@@ -124,11 +124,11 @@ export async function streamCoadd(
   const bandRows = Math.max(1, opts.bandRows ?? Math.floor(BAND_PIXELS / Math.max(1, W)));
   const header = projectedHeader(template, box);
   const combine = opts.combine ?? 'mean';
-  // The window's arrays, made now and faulted in by the pool's threads side by side (ahead of
-  // the projections, or in the tail of the work `waitFor` waits for): first touches in this
-  // thread, which folds every image, would hold up the pool (~0.4 s at M17 size here).
+  // The window's arrays, made now and faulted in by the pool's threads side by side (behind
+  // the first projections, below): first touches in this thread, which folds every image,
+  // would hold up the pool (~0.4 s at M17 size here).
   const ring = combine === 'median' ? [] : bandRing(W * bandRows, windowBands(order, box, bandRows) * (opts.uncorrected ? 2 : 1));
-  const faulted = Promise.all(ring.map((s) => pool.run('prefault', { arrays: [s.sumVA, s.sumA] }, [], { low: opts.waitFor !== undefined })));
+  let faulted: Promise<unknown> = Promise.resolve();
   const window = new BandWindow(template, box, bandRows, combine, header, output, opts.uncorrected, opts.plane, ring);
 
   // One shared slot per projection in flight: task i writes slot i mod n, which mapOrdered
@@ -156,7 +156,7 @@ export async function streamCoadd(
   const result: StreamCoaddResult = { ...box, header, used: 0, failed: 0, nooverlap: 0, placements: new Map() };
   let started = false;
   try {
-    await mapOrdered(
+    const coadding = mapOrdered(
       pool,
       'project',
       inputs,
@@ -193,6 +193,11 @@ export async function streamCoadd(
       slots.length,
       { low: opts.waitFor !== undefined },
     );
+    // Queued behind the first projections (nothing is folded before both are done): after a
+    // pair phase those fill its tail, and the faults then fall in the background solve, when
+    // the threads would otherwise wait.
+    faulted = Promise.all(ring.map((s) => pool.run('prefault', { arrays: [s.sumVA, s.sumA] }, [], { low: opts.waitFor !== undefined })));
+    await coadding;
     if (result.used === 0) {
       if (result.failed > 0) throw new MosaicError('E_RUN', `all ${result.failed} images failed to project`, { stage: 'build' });
       throw new MosaicError('E_NO_OVERLAP', 'no image overlaps the mosaic template', { stage: 'build' });
