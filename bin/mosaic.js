@@ -2,6 +2,13 @@
 // The mosaic command. Runs the compiled library in dist/ (built by `npm install`).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+
+// Optimise only what stays hot 4× longer than V8's default: a build's JavaScript is mostly
+// orchestration, and optimising it competed with the pool's threads for the cores (at M17
+// size on 2 cores: 88 → 44 optimised compiles, ~0.7 → ~0.3 s of CPU; full build median
+// 2.86 → 2.73 s over 8 runs). Set before any code runs; the pool's threads share it.
+setFlagsFromString('--interrupt-budget=524288');
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
