@@ -79,6 +79,8 @@ export interface NativeBinding {
     descTemplate: Float64Array, descInput: Float64Array, rot: Float64Array | null, x0: number, y0: number, cw: number, ch: number,
     step: number, tol: number, x: Float64Array, y: Float64Array, state: Uint8Array,
   ): number;
+  /** Solid angles of template pixels (src/wcs/native.ts `nativePixelSolidAngles`). Absent in older builds. */
+  wcsPixelSolidAngles?(desc: Float64Array, x0: number, y0: number, pixels: Int32Array, out: Float64Array): void;
   /** project's corner-grid fill (cells: 6 ints each, see src/kernels/corner-fill.ts). Absent in older builds. */
   fillCornerCells?(cells: Int32Array, cw: number, ch: number, x: Float64Array, y: Float64Array, state: Uint8Array): void;
   /** Bounds [i0, i1, j0, j1] of the covered pixels into `out` (i1 = -1 when none). Absent in older builds. */

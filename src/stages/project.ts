@@ -24,7 +24,7 @@ import type { FitsImage, PixelArray } from '../fits/types.js';
 import { coveredBounds, cropWithArea, reprojectExact, resample, type SolidAngleSource } from '../kernels/index.js';
 import { Wcs } from '../wcs/wcs.js';
 import { FrameConversion, type CelestialFrame } from '../wcs/frames.js';
-import { mapPixels, nativeCornerGrid, nativeCornerMap, nativePixToSky, type NativeCornerMap } from '../wcs/native.js';
+import { mapPixels, nativeCornerGrid, nativeCornerMap, nativePixelSolidAngles, type NativeCornerMap } from '../wcs/native.js';
 import type { ProjectedImage } from './types.js';
 import { DEFAULT_GRID_STEP, DEFAULT_GRID_TOL_PX, gridLines, interpolateCorners, type CornerGridOptions, type ExactCornerMap } from './project-grid.js';
 
@@ -448,8 +448,13 @@ function sampledSolidAngles(outWcs: SkyMapper, box: PixelBox, step: number): Sol
   return { samples: omega.subarray(0, ns), linesX: Int32Array.from(si), linesY: Int32Array.from(sj) };
 }
 
-/** Exact solid angles (sr) of the box pixels (i, j) listed as pairs in `pixels` (0-based in the box). */
+/**
+ * Exact solid angles (sr) of the box pixels (i, j) listed as pairs in `pixels` (0-based in the
+ * box): in the native core where the template's WCS runs there (same values to ~1e-12).
+ */
 function pixelSolidAngles(outWcs: SkyMapper, box: PixelBox, pixels: number[]): Float64Array {
+  const fast = outWcs instanceof Wcs ? nativePixelSolidAngles(outWcs, box.x0, box.y0, Int32Array.from(pixels)) : undefined;
+  if (fast) return fast;
   const n = pixels.length / 2;
   const xs = new Float64Array(4 * n);
   const ys = new Float64Array(4 * n);
@@ -459,8 +464,7 @@ function pixelSolidAngles(outWcs: SkyMapper, box: PixelBox, pixels: number[]): F
     xs.set([x, x + 1, x, x + 1], 4 * s);
     ys.set([y, y, y + 1, y + 1], 4 * s);
   }
-  // In the native core where the template's WCS runs there (same values to ~1e-12).
-  const sky = (outWcs instanceof Wcs ? nativePixToSky(outWcs, xs, ys) : undefined) ?? outWcs.pixToSkyMany(xs, ys, { lon: xs, lat: ys });
+  const sky = outWcs.pixToSkyMany(xs, ys, { lon: xs, lat: ys });
   const unit = new Float64Array(12 * n);
   unitVectors(sky.lon, sky.lat, unit);
   // Corners (i,j), (i+1,j) are the sample's lower row, (i,j+1), (i+1,j+1) its upper row.

@@ -316,3 +316,16 @@ export function nativeCornerGrid(
 ): number {
   return native!.wcsCornerGrid!(map.template, map.input, map.rotation, x0, y0, cw, ch, step, tolPx, out.cornerX, out.cornerY, out.state);
 }
+
+/**
+ * Solid angles (sr) of the template pixels (x0 + i, y0 + j) (0-based) for the (i, j) pairs in
+ * `pixels`, in the native core (crates/mosaic-core/src/solid_angle.rs, twin of `project`'s
+ * TypeScript); undefined where the addon lacks it or `wcs` has no descriptor.
+ */
+export function nativePixelSolidAngles(wcs: Wcs, x0: number, y0: number, pixels: Int32Array): Float64Array | undefined {
+  const d = native?.wcsPixelSolidAngles ? descOrUndefined(wcs) : undefined;
+  if (!d) return undefined;
+  const out = new Float64Array(pixels.length / 2);
+  native!.wcsPixelSolidAngles!(d, x0, y0, pixels, out);
+  return out;
+}

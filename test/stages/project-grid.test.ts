@@ -9,7 +9,7 @@ import { Wcs } from '../../src/wcs/wcs.js';
 import { mapCorners, outputBoundingBox, projectArrays, type ProjectInput } from '../../src/stages/project.js';
 import { interpolateCorners } from '../../src/stages/project-grid.js';
 import { FrameConversion } from '../../src/wcs/frames.js';
-import { nativeCornerMap } from '../../src/wcs/native.js';
+import { nativeCornerMap, nativePixelSolidAngles } from '../../src/wcs/native.js';
 import { native } from '../../src/native/load.js';
 
 function header(cards: Record<string, string | number>): Header {
@@ -247,5 +247,32 @@ describe.runIf(native?.wcsCornerGrid !== undefined)('the native corner grid (cra
     for (let k = 0; k < nat.cornerX.length; k++) if (Number.isNaN(nat.cornerX[k]) !== Number.isNaN(tsGrid.cornerX[k])) nanDiffer++;
     expect(nanDiffer).toBe(0);
     expect(nat.exactCount).toBe(tsGrid.exactCount);
+  });
+});
+
+describe.runIf(native?.wcsPixelSolidAngles !== undefined)('native pixel solid angles (crates/mosaic-core/src/solid_angle.rs)', () => {
+  /** The TypeScript formula: half the norm of the cross product of the pixel's diagonals on the unit sphere. */
+  function tsSolidAngle(wcs: Wcs, x: number, y: number): number {
+    const sky = wcs.pixToSkyMany(Float64Array.of(x, x + 1, x, x + 1), Float64Array.of(y, y, y + 1, y + 1));
+    const u = [0, 1, 2, 3].map((k) => {
+      const [lo, la] = [(sky.lon[k] * Math.PI) / 180, (sky.lat[k] * Math.PI) / 180];
+      return [Math.cos(la) * Math.cos(lo), Math.cos(la) * Math.sin(lo), Math.sin(la)];
+    });
+    const d1 = [0, 1, 2].map((c) => u[3][c] - u[0][c]);
+    const d2 = [0, 1, 2].map((c) => u[2][c] - u[1][c]);
+    const cr = [d1[1] * d2[2] - d1[2] * d2[1], d1[2] * d2[0] - d1[0] * d2[2], d1[0] * d2[1] - d1[1] * d2[0]];
+    return 0.5 * Math.hypot(...cr);
+  }
+
+  it.each([['TAN, 2″ pixels', TEMPLATE_TAN], ['all-sky CAR, 1.5° pixels', ALL_SKY_CAR]] as const)('%s: as the TypeScript formula to 1e-9 relative', (_name, hdr) => {
+    const wcs = Wcs.fromHeader(hdr);
+    const pixels = Int32Array.of(0, 0, 17, 3, 100, 50, 119, 59, 3, 110);
+    const out = nativePixelSolidAngles(wcs, 5, 2, pixels)!;
+    expect(out.length).toBe(5);
+    for (let k = 0; k < 5; k++) {
+      const ref = tsSolidAngle(wcs, 5 + pixels[2 * k] + 0.5, 2 + pixels[2 * k + 1] + 0.5);
+      if (Number.isNaN(ref)) expect(out[k]).toBeNaN();
+      else expect(Math.abs(out[k] - ref) / ref).toBeLessThan(1e-9);
+    }
   });
 });

@@ -47,6 +47,7 @@ mod regular;
 pub mod reproject;
 pub mod resample;
 pub mod sample;
+pub mod solid_angle;
 pub mod stats;
 pub mod wcs;
 

@@ -67,6 +67,7 @@ exports! {
     "wcsMapPixels" => wcs::map, sync;
     "wcsMapPixelsAsync" => wcs::map, async;
     "wcsCornerGrid" => wcs::corner_grid, sync;
+    "wcsPixelSolidAngles" => wcs::solid_angles, sync;
     "fillCornerCells" => project::fill_cells, sync;
     "coveredBounds" => project::bounds, sync;
     "cropWithArea" => project::crop, sync;

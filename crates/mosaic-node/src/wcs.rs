@@ -7,10 +7,12 @@ use crate::js::*;
 use crate::sys::*;
 use crate::task::{Outcome, Prepared};
 use mosaic_core::corner_grid::map_corner_grid;
+use mosaic_core::solid_angle::pixel_solid_angles;
 use mosaic_core::wcs::{descriptor, map_pixels, Wcs};
 
 const F64: &[napi_typedarray_type] = &[FLOAT64_ARRAY];
 const U8: &[napi_typedarray_type] = &[UINT8_ARRAY];
+const I32: &[napi_typedarray_type] = &[INT32_ARRAY];
 
 /// An optional row-major 3×3 frame rotation (undefined or null: none), copied.
 unsafe fn arg_rotation(env: napi_env, v: napi_value) -> JsResult<Option<[f64; 9]>> {
@@ -132,4 +134,23 @@ pub unsafe fn corner_grid(env: napi_env, a: &[napi_value]) -> JsResult<Prepared>
             .map_err(|e| e.to_string())
     };
     Ok(Prepared { job: Box::new(job), keep: keep(&[&dt, &di, &x, &y, &state]) })
+}
+
+/// `wcsPixelSolidAngles(desc, x0, y0, pixels, out)`: solid angles (sr) of the template pixels
+/// `(x0 + i, y0 + j)` for the (i, j) pairs in `pixels` (Int32Array) into `out`.
+pub unsafe fn solid_angles(env: napi_env, a: &[napi_value]) -> JsResult<Prepared> {
+    let (wcs, d) = arg_wcs(env, a[0], "desc")?;
+    let x0 = arg_number(env, a[1], "x0", "a number")?;
+    let y0 = arg_number(env, a[2], "y0", "a number")?;
+    let pixels = arg_typed(env, a[3], "pixels", I32)?;
+    let out = arg_typed(env, a[4], "out", F64)?;
+    out.expect_len("out", pixels.len / 2, "pixels.length / 2")?;
+    let all = [("out", &out), ("pixels", &pixels), ("desc", &d)];
+    check_disjoint(&all[..1], &all)?;
+    let (rp, ro) = (pixels.raw::<i32>(), out.raw::<f64>());
+    let job = move || {
+        let (p, o) = unsafe { (rp.slice(), ro.slice_mut()) };
+        pixel_solid_angles(&wcs, x0, y0, p, o).map(|_| Outcome::Undefined).map_err(|e| e.to_string())
+    };
+    Ok(Prepared { job: Box::new(job), keep: keep(&[&d, &pixels, &out]) })
 }
