@@ -7,7 +7,8 @@
  * - Workers start from `worker.js` beside this module in `dist/`, or from `worker.ts`
  *   under vitest/tsx (started with `--import tsx`).
  * - A task that throws rejects its own promise with a MosaicError (code, file kept); a
- *   worker that dies is replaced and its task fails with E_WORKER.
+ *   worker that dies is replaced and its task fails with E_WORKER (those sent ahead to it run
+ *   elsewhere).
  * - With `threads: 1` tasks run in this thread, one at a time as in a worker (same code, same
  *   results, no start-up cost).
  *
@@ -75,10 +76,21 @@ interface Pending {
   file?: string;
 }
 
+/** A task waiting for a thread. */
+interface Queued {
+  id: number;
+  req: WorkerRequest;
+  transfer: ArrayBuffer[];
+  affinity?: number;
+  low?: boolean;
+}
+
 interface Slot {
   worker: Worker;
   /** Tasks sent to the thread and not yet answered, oldest first (it runs them in turn). */
   busy: number[];
+  /** The tasks sent ahead of the one it runs, kept to send elsewhere should the thread die. */
+  ahead: Map<number, Queued>;
 }
 
 /**
@@ -107,7 +119,7 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   /** The prestarted threads' warm-up, settled once each has loaded its modules. */
   private readonly warming: Promise<void>[] = [];
-  private readonly queue: Array<{ id: number; req: WorkerRequest; transfer: ArrayBuffer[]; affinity?: number; low?: boolean }> = [];
+  private readonly queue: Queued[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -173,10 +185,11 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = startWorker();
-    const slot: Slot = { worker, busy: [] };
+    const slot: Slot = { worker, busy: [], ahead: new Map() };
     worker.on('message', (msg: WorkerReply) => {
       const p = this.pending.get(msg.id);
       slot.busy = slot.busy.filter((id) => id !== msg.id);
+      slot.ahead.delete(msg.id);
       if (p) {
         this.pending.delete(msg.id);
         if (msg.ok) p.resolve(msg.output);
@@ -189,7 +202,12 @@ export class WorkerPool {
       slot.busy = [];
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
+      // The task it ran fails; those sent ahead go back to the queue's front, unless their
+      // buffers went with the thread.
+      const again = ids.slice(1).map((id) => slot.ahead.get(id)).filter((q): q is Queued => q !== undefined && q.transfer.length === 0);
+      this.queue.unshift(...again);
       for (const id of ids) {
+        if (again.some((q) => q.id === id)) continue;
         const p = this.pending.get(id);
         this.pending.delete(id);
         p?.reject(new MosaicError('E_WORKER', `worker thread died: ${why}`, { file: p?.file }));
@@ -223,8 +241,10 @@ export class WorkerPool {
         }
       }
       if (!slot || k < 0) return;
-      const [{ id, req, transfer }] = this.queue.splice(k, 1);
+      const [queued] = this.queue.splice(k, 1);
+      const { id, req, transfer } = queued;
       if (!this.pending.has(id)) continue;
+      if (slot.busy.length > 0) slot.ahead.set(id, queued);
       slot.busy.push(id);
       slot.worker.ref();
       slot.worker.postMessage(req, transfer);

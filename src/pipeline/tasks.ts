@@ -150,6 +150,8 @@ export interface PingTaskInput {
   busyMs?: number;
   /** Then wait this long, yielding the thread's event loop (tests of one task at a time). */
   sleepMs?: number;
+  /** Then end the worker thread without answering (tests of a thread that dies; ignored in the main thread). */
+  exitThread?: boolean;
 }
 export interface PingTaskOutput {
   sum: number;
@@ -432,6 +434,7 @@ async function pingTask(input: PingTaskInput): Promise<TaskResult<'ping'>> {
   if (input.fail) throw new MosaicError('E_RUN', 'ping asked to fail', { stage: 'ping', file: input.file });
   for (const until = performance.now() + (input.busyMs ?? 0); performance.now() < until; );
   if (input.sleepMs) await new Promise((r) => setTimeout(r, input.sleepMs));
+  if (input.exitThread && !(await import('node:worker_threads')).isMainThread) process.exit(3);
   let sum = 0;
   for (let i = 0; i < input.values.length; i++) sum += input.values[i];
   const { threadId } = await import('node:worker_threads');

@@ -35,6 +35,23 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('a thread that dies fails the task it ran, and sends the one it held ahead to another thread', async () => {
+    const pool = new WorkerPool({ threads: 2 });
+    try {
+      const values = () => Float64Array.of(1, 2);
+      // Thread 0 runs the dying task, thread 1 a long one; the next task meant for thread 0 is
+      // then sent ahead to it, and must survive its death.
+      const dying = pool.run('ping', { values: values(), busyMs: 80, exitThread: true, file: 'dies.fits' }, [], { affinity: 0 });
+      const long = pool.run('ping', { values: values(), busyMs: 150 }, [], { affinity: 1 });
+      const ahead = pool.run('ping', { values: values() }, [], { affinity: 0 });
+      await expect(dying).rejects.toMatchObject({ code: 'E_WORKER', file: 'dies.fits' });
+      expect((await ahead).sum).toBe(3);
+      expect((await long).sum).toBe(3);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reports a failed task with its file and keeps working', async () => {
     await expect(pool.run('ping', { values: new Float64Array(1), fail: true, file: 'bad.fits' })).rejects.toMatchObject({
       code: 'E_RUN',
@@ -124,6 +141,8 @@ describe('WorkerPool affinity', () => {
     const pool = new WorkerPool({ threads: 2 });
     pool.prestart();
     try {
+      // Both threads started and warm, so that neither lags behind the other.
+      await Promise.all([0, 1].map((t) => pool.run('ping', { values: new Float64Array([1]), busyMs: 5 }, [], { affinity: t })));
       const finished: string[] = [];
       const ping = (name: string, busyMs: number, low?: boolean) =>
         pool.run('ping', { values: new Float64Array([1]), busyMs }, [], { low }).then(() => finished.push(name));
