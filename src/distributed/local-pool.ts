@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { MosaicError } from '../errors.js';
 import type { SerializedError } from '../pipeline/pool.js';
 import { runFileTask, type FileStage } from './file-tasks.js';
+import { startThread } from '../util/start-thread.js';
 
 /** Message to a worker. */
 export interface FileTaskRequest {
@@ -20,11 +21,12 @@ export interface FileTaskRequest {
 
 type Reply = { seq: number; ok: true } | { seq: number; ok: false; error: SerializedError };
 
-/** Start a thread on worker.js (dist) or worker.ts (vitest/tsx, through tsx's loader, as pipeline/pool.ts). */
+/** The local-pool thread's bundle beside the bundled CLI (set by scripts/bundle.mjs; absent in dist/ and under tsx). */
+declare const MOSAIC_FILE_WORKER_BUNDLE: string | undefined;
+
+/** Start a thread on worker.ts (util/start-thread.ts says where it is found). */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+  return startThread(import.meta.url, 'worker', typeof MOSAIC_FILE_WORKER_BUNDLE === 'string' ? MOSAIC_FILE_WORKER_BUNDLE : undefined);
 }
 
 /**

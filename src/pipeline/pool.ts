@@ -4,8 +4,8 @@
  * - Typed arrays in results travel in transfer lists (moved, not copied).
  * - Each worker imports `src/kernels` through the task modules, so the native addon is
  *   loaded once per thread.
- * - Workers start from `worker.js` beside this module in `dist/`, or from `worker.ts`
- *   under vitest/tsx (started with `--import tsx`).
+ * - Workers start from `worker.js` beside this module in `dist/`, from its bundle beside the
+ *   bundled CLI, or from `worker.ts` under vitest/tsx (util/start-thread.ts).
  * - A task that throws rejects its own promise with a MosaicError (code, file kept); a
  *   worker that dies is replaced and its task fails with E_WORKER (those sent ahead to it run
  *   elsewhere).
@@ -29,6 +29,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { MosaicError, asMosaicError, type ErrorCode } from '../errors.js';
 import { runTask, type TaskName, type TaskInput, type TaskOutput } from './tasks.js';
+import { startThread } from '../util/start-thread.js';
 
 /** A task failure as it crosses the thread boundary. */
 export interface SerializedError {
@@ -93,16 +94,12 @@ interface Slot {
   ahead: Map<number, Queued>;
 }
 
-/**
- * Start a pool thread: `worker.js` beside this file in dist/; under vitest/tsx (this
- * module is `.ts`) a tiny bootstrap registers tsx's loader in the thread first, since
- * `--import tsx` in a Worker's execArgv is not honoured by Node 20.
- */
+/** The pool thread's bundle beside the bundled CLI (set by scripts/bundle.mjs; absent in dist/ and under tsx). */
+declare const MOSAIC_POOL_WORKER_BUNDLE: string | undefined;
+
+/** Start a pool thread on worker.ts (util/start-thread.ts says where it is found). */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true });
+  return startThread(import.meta.url, 'worker', typeof MOSAIC_POOL_WORKER_BUNDLE === 'string' ? MOSAIC_POOL_WORKER_BUNDLE : undefined);
 }
 
 /** Default thread count: the cores Node may use. */
