@@ -120,20 +120,41 @@ fn crop_with_area_body(
             Some((samples, lines_x.len(), axis_weights(lines_x, i0, width), axis_weights(lines_y, j0, height)))
         }
     };
-    // Ω along one output row (the bilinear interpolant of the grid samples, or the full
-    // array's row), then a branch-free pass over the pixels.
+    // Ω along one output row: the bilinear interpolant of the grid samples, as the blend of
+    // the two sample lines around the row, each interpolated along x once (rows between the
+    // same two lines share them: the same operations, so the same bits as per pixel), or the
+    // full array's row. Then a branch-free pass over the pixels.
     let mut omega_row = vec![0.0; width];
+    let mut lines = [(usize::MAX, vec![0.0; width]), (usize::MAX, vec![0.0; width])];
     for j in 0..height {
         let src = (j + j0) * box_width + i0;
         let dst = j * width;
         match (&grid, omega) {
             (Some((s, nx, (xlo, xhi, xt), (ylo, yhi, yt))), _) => {
-                let (b0, b1, v) = (ylo[j] as usize * nx, yhi[j] as usize * nx, yt[j]);
-                for (i, o) in omega_row.iter_mut().enumerate() {
-                    let (a0, a1, u) = (xlo[i] as usize, xhi[i] as usize, xt[i]);
-                    let lower = s[b0 + a0] + u * (s[b0 + a1] - s[b0 + a0]);
-                    let upper = s[b1 + a0] + u * (s[b1 + a1] - s[b1 + a0]);
-                    *o = lower + v * (upper - lower);
+                let (b0, b1) = (ylo[j] as usize, yhi[j] as usize);
+                let interpolate = |b: usize, line: &mut (usize, Vec<f64>)| {
+                    let row = &s[b * nx..(b + 1) * nx];
+                    line.0 = b;
+                    for (i, o) in line.1.iter_mut().enumerate() {
+                        let (a0, a1, u) = (xlo[i] as usize, xhi[i] as usize, xt[i]);
+                        *o = row[a0] + u * (row[a1] - row[a0]);
+                    }
+                };
+                // The upper line of the rows above is usually this row's lower one.
+                if lines[0].0 != b0 {
+                    if lines[1].0 == b0 {
+                        lines.swap(0, 1);
+                    } else {
+                        interpolate(b0, &mut lines[0]);
+                    }
+                }
+                if lines[1].0 != b1 {
+                    interpolate(b1, &mut lines[1]);
+                }
+                let v = yt[j];
+                let (lower, upper) = (&lines[0].1[..width], &lines[1].1[..width]);
+                for ((o, &lo), &up) in omega_row.iter_mut().zip(lower).zip(upper) {
+                    *o = lo + v * (up - lo);
                 }
             }
             (None, SolidAngles::Full(all)) => omega_row.copy_from_slice(&all[src..src + width]),
