@@ -64,19 +64,21 @@ fn fill_corner_cells_body(cells: &[i32], cw: usize, ch: usize, x: &mut [f64], y:
         }
     }
     // Column weights per cell, shared between cells of the same shape (they depend only on
-    // the offsets from i0).
+    // the offsets from i0); one array per node, so that the row loop below vectorises.
     let mut col_off = vec![0usize; n_cells];
-    let mut weights: Vec<f64> = Vec::new();
+    let mut weights: [Vec<f64>; 3] = Default::default();
     let mut shapes: std::collections::HashMap<(i32, i32), usize> = std::collections::HashMap::new();
     let mut w = [0.0f64; 3];
     for (c, g) in cells.chunks_exact(6).enumerate() {
         let (i0, i1, mi) = (g[0], g[2], g[4]);
         let key = (i1 - i0, if mi < 0 { -1 } else { mi - i0 });
         col_off[c] = *shapes.entry(key).or_insert_with(|| {
-            let off = weights.len();
+            let off = weights[0].len();
             for i in i0..=i1 {
                 lagrange(i0, mi, i1, i as f64, &mut w);
-                weights.extend_from_slice(&w);
+                for (list, wp) in weights.iter_mut().zip(w) {
+                    list.push(wp);
+                }
             }
             off
         });
@@ -123,22 +125,77 @@ fn fill_corner_cells_body(cells: &[i32], cw: usize, ch: usize, x: &mut [f64], y:
                     n[3 + p] += wq * y[k];
                 }
             }
-            // Branch-free over the cell's row (a select keeps the exact corners), so it vectorises.
+            // Over the cell's row, branch-free (a select keeps the exact corners).
             let (lo, hi) = (i0 as usize, i1 as usize);
             let m = hi - lo + 1;
-            let wi = &weights[col_off[c]..col_off[c] + 3 * m];
+            let off = col_off[c];
+            let (w0s, w1s, w2s) = (&weights[0][off..off + m], &weights[1][off..off + m], &weights[2][off..off + m]);
             let (xs, ys, st) = (&mut x[row + lo..row + hi + 1], &mut y[row + lo..row + hi + 1], &state[row + lo..row + hi + 1]);
-            for i in 0..m {
-                let (w0, w1, w2) = (wi[3 * i], wi[3 * i + 1], wi[3 * i + 2]);
-                let exact = st[i] == 2;
-                let xi = w0 * n[0] + w1 * n[1] + w2 * n[2];
-                let yi = w0 * n[3] + w1 * n[4] + w2 * n[5];
-                xs[i] = if exact { xs[i] } else { xi };
-                ys[i] = if exact { ys[i] } else { yi };
-            }
+            fill_row(xs, ys, st, (w0s, w1s, w2s), &n);
         }
     }
     Ok(())
+}
+
+/// Corners `i` of one cell row: the interpolant `w0·n0 + w1·n1 + w2·n2` (x from `n[0..3]`, y
+/// from `n[3..6]`) unless `st[i] == 2` (exact, kept). All slices of one length.
+#[inline(always)]
+fn fill_row(xs: &mut [f64], ys: &mut [f64], st: &[u8], (w0s, w1s, w2s): (&[f64], &[f64], &[f64]), n: &[f64; 6]) {
+    let m = xs.len();
+    let (ys, st, w0s, w1s, w2s) = (&mut ys[..m], &st[..m], &w0s[..m], &w1s[..m], &w2s[..m]);
+    #[allow(unused_mut)]
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked); all slices hold m values.
+            done = unsafe { avx2::fill_row(xs, ys, st, (w0s, w1s, w2s), n) };
+        }
+    }
+    for i in done..m {
+        let (w0, w1, w2) = (w0s[i], w1s[i], w2s[i]);
+        let xi = w0 * n[0] + w1 * n[1] + w2 * n[2];
+        let yi = w0 * n[3] + w1 * n[4] + w2 * n[5];
+        if st[i] != 2 {
+            xs[i] = xi;
+            ys[i] = yi;
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    //! `fill_row` four corners at a time, with a blend and a full store.
+    use crate::simd::store;
+    use std::arch::x86_64::*;
+
+    /// Corners `0..m − m % 4` of `super::fill_row`; returns how many.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; all slices hold `xs.len()` values.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn fill_row(xs: &mut [f64], ys: &mut [f64], st: &[u8], (w0s, w1s, w2s): (&[f64], &[f64], &[f64]), n: &[f64; 6]) -> usize {
+        let m = xs.len();
+        assert!(ys.len() == m && st.len() == m && w0s.len() == m && w1s.len() == m && w2s.len() == m);
+        let nv = n.map(|v| _mm256_set1_pd(v));
+        let two = _mm_set1_epi32(2);
+        let end = m - m % 4;
+        let mut i = 0;
+        while i < end {
+            let (w0, w1, w2) = (_mm256_loadu_pd(w0s.as_ptr().add(i)), _mm256_loadu_pd(w1s.as_ptr().add(i)), _mm256_loadu_pd(w2s.as_ptr().add(i)));
+            // The same operations as the scalar loop: (w0·n0 + w1·n1) + w2·n2, no FMA.
+            let xi = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(w0, nv[0]), _mm256_mul_pd(w1, nv[1])), _mm256_mul_pd(w2, nv[2]));
+            let yi = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(w0, nv[3]), _mm256_mul_pd(w1, nv[4])), _mm256_mul_pd(w2, nv[5]));
+            // Four state bytes widened to 64-bit lanes: all ones where exact.
+            let s = _mm_cvtsi32_si128(i32::from_le_bytes([st[i], st[i + 1], st[i + 2], st[i + 3]]));
+            let keep = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_cmpeq_epi32(_mm_cvtepu8_epi32(s), two)));
+            let (px, py) = (xs.as_mut_ptr().add(i), ys.as_mut_ptr().add(i));
+            store(px, _mm256_blendv_pd(xi, _mm256_loadu_pd(px), keep));
+            store(py, _mm256_blendv_pd(yi, _mm256_loadu_pd(py), keep));
+            i += 4;
+        }
+        end
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ pub mod median;
 pub mod plane_fit;
 pub mod quadrants;
 mod regular;
+mod simd;
 pub mod reproject;
 pub mod resample;
 pub mod sample;
