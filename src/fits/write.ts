@@ -40,6 +40,8 @@ export interface WriteFitsOptions {
    * The writer's `region` (positional writes from other threads) is then unusable.
    */
   direct?: boolean;
+  /** With `direct`: staging buffers made beforehand (util/direct-write.ts `stagingBuffers`). */
+  staging?: Uint8Array[];
 }
 
 /** Pixels to write: a `FitsImage`, or any header + data + shape. */
@@ -150,6 +152,8 @@ export interface FitsWriter {
   readonly path: string;
   /** Rows written so far (rows run over axes 2..N flattened). */
   readonly rowsWritten: number;
+  /** Whether the bytes bypass the page cache (a `direct` writer where the file system allows it). */
+  readonly direct: boolean;
   /**
    * Append whole rows: `data.length` must be a multiple of NAXIS1.
    * @throws MosaicError E_ARGUMENT (too many rows, value out of range), E_FILE_WRITE, E_DISK_FULL;
@@ -223,7 +227,7 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
   const bytesPerPixel = Math.abs(bitpix) / 8;
   let out: AtomicFileWriter;
   try {
-    out = new AtomicFileWriter(path, 'fits', { durable: options.durable, direct: options.direct });
+    out = new AtomicFileWriter(path, 'fits', { durable: options.durable, direct: options.direct, staging: options.staging });
   } catch (err) {
     const e = asMosaicError(err, { stage: 'fits', file: path });
     if (e.code === 'E_FILE_NOT_FOUND') throw new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage: 'fits', file: path, cause: err });
@@ -250,6 +254,7 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
 
   return {
     path,
+    direct: out.direct,
     get rowsWritten() {
       return rows;
     },

@@ -28,6 +28,7 @@ import { endianness } from 'node:os';
 import { MosaicError } from '../errors.js';
 import type { Header } from '../fits/header.js';
 import { createFitsWriter, type FitsWriter } from '../fits/write.js';
+import { stagingBuffers } from '../util/direct-write.js';
 import { Coadder, ensureScratch, mosaicBox, type BackgroundPlane, type CoadderScratch, type CombineMethod } from '../stages/add.js';
 import type { PixelBox, ProjectMethod } from '../stages/project.js';
 import { projectedHeader } from '../stages/types.js';
@@ -129,7 +130,10 @@ export async function streamCoadd(
   // would hold up the pool (~0.4 s at M17 size here).
   const ring = combine === 'median' ? [] : bandRing(W * bandRows, windowBands(order, box, bandRows) * (opts.uncorrected ? 2 : 1));
   let faulted: Promise<unknown> = Promise.resolve();
-  const window = new BandWindow(template, box, bandRows, combine, header, output, opts.uncorrected, opts.plane, ring);
+  // The writers' staging buffers too (~50 MB): this thread would meet them with the first
+  // bands. They are taken only once the first is full, after the faults (`faulted`).
+  const staging = [output.value, output.area, ...(opts.uncorrected ? [opts.uncorrected] : [])].map(() => stagingBuffers());
+  const window = new BandWindow(template, box, bandRows, combine, header, output, opts.uncorrected, opts.plane, ring, staging);
 
   // One shared slot per projection in flight: task i writes slot i mod n, which mapOrdered
   // reuses only after result i has been consumed.
@@ -196,7 +200,11 @@ export async function streamCoadd(
     // Queued behind the first projections (nothing is folded before both are done): after a
     // pair phase those fill its tail, and the faults then fall in the background solve, when
     // the threads would otherwise wait.
-    faulted = Promise.all(ring.map((s) => pool.run('prefault', { arrays: [s.sumVA, s.sumA] }, [], { low: opts.waitFor !== undefined })));
+    const used = window.directStaging(staging).map((b) => new Float64Array(b.buffer));
+    faulted = Promise.all([
+      ...ring.map((s) => pool.run('prefault', { arrays: [s.sumVA, s.sumA] }, [], { low: opts.waitFor !== undefined })),
+      ...(used.length > 0 ? [pool.run('prefault', { arrays: used }, [], { low: opts.waitFor !== undefined })] : []),
+    ]);
     await coadding;
     if (result.used === 0) {
       if (result.failed > 0) throw new MosaicError('E_RUN', `all ${result.failed} images failed to project`, { stage: 'build' });
@@ -275,6 +283,8 @@ class BandWindow {
     private readonly plane: ((cntr: number) => BackgroundPlane | undefined) | undefined,
     /** Band sums made beforehand (taken before any new ones are made). */
     ring: CoadderScratch[] = [],
+    /** Each writer's staging buffers made beforehand (util/direct-write.ts), when there are. */
+    staging: Array<Uint8Array[] | undefined> = [],
   ) {
     this.free.push(...ring);
     this.count = Math.ceil(box.height / bandRows);
@@ -284,11 +294,16 @@ class BandWindow {
       // Atomic but not fsync'ed (a mosaic is recomputed, not restored), and appended front to
       // back past the page cache.
       for (const path of [output.value, output.area, ...(uncorrected ? [uncorrected] : [])])
-        this.writers.push(createFitsWriter(path, header, shape, { bitpix: -64, durable: false, direct: true }));
+        this.writers.push(createFitsWriter(path, header, shape, { bitpix: -64, durable: false, direct: true, staging: staging[this.writers.length] }));
     } catch (err) {
       this.abort();
       throw err;
     }
+  }
+
+  /** The buffers of `staging` (as given to the constructor) that went to writers which use them. */
+  directStaging(staging: Array<Uint8Array[] | undefined>): Uint8Array[] {
+    return this.writers.flatMap((w, k) => (w.direct ? (staging[k] ?? []) : []));
   }
 
   /** Rows [first, end) of band `b` (template rows). */

@@ -99,9 +99,10 @@ export class AtomicFileWriter {
    * `durable` (default true) flushes the data to disk before the rename, so the file survives
    * a power cut; scratch files that live for one run (the build's projection cache) skip it.
    * `direct` (default false) appends through {@link DirectAppender} (O_DIRECT where the file
-   * system allows, bypassing the page cache): for large outputs written front to back only.
+   * system allows, bypassing the page cache): for large outputs written front to back only;
+   * `staging` are its buffers made beforehand (util/direct-write.ts `stagingBuffers`).
    */
-  constructor(path: string, stage?: string, options: { durable?: boolean; direct?: boolean } = {}) {
+  constructor(path: string, stage?: string, options: { durable?: boolean; direct?: boolean; staging?: Uint8Array[] } = {}) {
     this.path = path;
     this.stage = stage;
     this.durable = options.durable ?? true;
@@ -109,7 +110,7 @@ export class AtomicFileWriter {
     this.tmp = temporaryName(path);
     try {
       if (options.direct) {
-        this.appender = new DirectAppender(this.tmp);
+        this.appender = new DirectAppender(this.tmp, options.staging);
         this.fd = this.appender.fd;
       } else this.fd = openSync(this.tmp, 'w');
     } catch (err) {

@@ -42,11 +42,24 @@ const MAX_IN_FLIGHT = 12;
  * A view of `bytes` bytes whose memory starts on a {@link DIRECT_ALIGN} boundary, or undefined
  * without the native addon.
  */
-export function alignedBytes(bytes: number): Uint8Array | undefined {
+export function alignedBytes(bytes: number, shared = false): Uint8Array | undefined {
   if (!native?.alignmentOffset) return undefined;
-  const raw = new Uint8Array(bytes + DIRECT_ALIGN);
+  const raw = shared ? new Uint8Array(new SharedArrayBuffer(bytes + DIRECT_ALIGN)) : new Uint8Array(bytes + DIRECT_ALIGN);
   const skip = native.alignmentOffset(raw, DIRECT_ALIGN);
   return raw.subarray(skip, skip + bytes);
+}
+
+/** Staging buffers one appender takes at most after its first: those on their way to the file. */
+export const STAGING_BUFFERS = MAX_IN_FLIGHT;
+
+/**
+ * An appender's staging buffers made beforehand, in shared memory ({@link DirectAppender}'s
+ * `made`): another thread can fault them in (each is fresh memory the first time) before the
+ * appender's first staging buffer is full. Undefined where the appender could not use them.
+ */
+export function stagingBuffers(count = STAGING_BUFFERS): Uint8Array[] | undefined {
+  if (!constants.O_DIRECT || !native?.alignmentOffset) return undefined;
+  return Array.from({ length: count }, () => alignedBytes(STAGING_BYTES, true)!);
 }
 
 /** Whether a failed open or write means "this file system does not do O_DIRECT". */
@@ -79,7 +92,13 @@ export class DirectAppender {
   private failure: unknown;
   private waiters: Array<() => void> = [];
 
-  constructor(path: string) {
+  /**
+   * `made`: buffers from {@link stagingBuffers} to take, once the first staging buffer is
+   * full, before making any (each STAGING_BYTES long and aligned).
+   */
+  constructor(path: string, made?: Uint8Array[]) {
+    // Taken once the first is full: the caller may fault them in until then.
+    this.spare.push(...(made ?? []).filter((b) => b.byteLength >= STAGING_BYTES));
     const staging = constants.O_DIRECT ? alignedBytes(STAGING_BYTES) : undefined;
     let fd = -1;
     if (staging) {
