@@ -1,8 +1,9 @@
 /**
  * Raw FITS pixels ↔ physical values (FITS 4.0 §5.2 array values, §5.3 BSCALE/BZERO/BLANK).
  *
- * Raw data are big-endian; they are byte-swapped in bulk with `Buffer.swap16/32/64`
- * and viewed as typed arrays, never read value by value through a DataView.
+ * Raw data are big-endian; they are byte-swapped in bulk (the native addon's `swapBytes`,
+ * else `Buffer.swap16/32/64`) and viewed as typed arrays, never read value by value through
+ * a DataView.
  *
  * Output array rule: Float32Array when BITPIX is -32, or when BITPIX is 8 or 16 with
  * BSCALE = 1 and an integer BZERO of magnitude ≤ 2^23 (every physical value is then an
@@ -11,10 +12,23 @@
  */
 import { endianness } from 'node:os';
 import { MosaicError } from '../errors.js';
+import { native } from '../native/load.js';
 import type { Header } from './header.js';
 import type { PixelArray } from './types.js';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
+
+/**
+ * Reverse the byte order of each `size`-byte element of `bytes` in place (on this
+ * little-endian machine: big-endian ↔ native), in the addon where there is one: Node's own
+ * swap goes one element at a time.
+ */
+function swapInPlace(bytes: Buffer, size: 2 | 4 | 8): void {
+  if (native?.swapBytes && bytes.length >= 4096) native.swapBytes(bytes, size);
+  else if (size === 2) bytes.swap16();
+  else if (size === 4) bytes.swap32();
+  else bytes.swap64();
+}
 
 /** Linear scaling and null value of integer pixels: physical = raw × bscale + bzero; raw = blank → NaN. */
 export interface Scaling {
@@ -63,11 +77,7 @@ export function nativeView(raw: Buffer, bitpix: number): Uint8Array | Int16Array
   const size = Math.abs(bitpix) / 8;
   const n = Math.floor(bytes.length / size);
   const body = bytes.subarray(0, n * size);
-  if (LITTLE_ENDIAN) {
-    if (size === 2) body.swap16();
-    else if (size === 4) body.swap32();
-    else if (size === 8) body.swap64();
-  }
+  if (LITTLE_ENDIAN && size > 1) swapInPlace(body, size as 2 | 4 | 8);
   const { buffer, byteOffset } = body;
   switch (bitpix) {
     case 8:
@@ -188,10 +198,6 @@ export function encodePixels(values: ArrayLike<number>, start: number, count: nu
       else view![i] = q;
     }
   }
-  if (LITTLE_ENDIAN) {
-    if (size === 2) out.swap16();
-    else if (size === 4) out.swap32();
-    else if (size === 8) out.swap64();
-  }
+  if (LITTLE_ENDIAN && size > 1) swapInPlace(out, size as 2 | 4 | 8);
   return out;
 }

@@ -117,5 +117,7 @@ export interface NativeBinding {
   ): void;
   /** Bytes from the start of `bytes` to the first `align`-byte boundary of its memory (for O_DIRECT buffers). Absent in older builds. */
   alignmentOffset?(bytes: Uint8Array, align: number): number;
+  /** Reverse the bytes of each `size`-byte element (2, 4 or 8) of `bytes` in place. */
+  swapBytes?(bytes: Uint8Array, size: number): void;
   version(): { version: string; backend: 'native'; target: string };
 }

@@ -10,6 +10,21 @@ describe.skipIf(!native)('native addon', () => {
     expect(v.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('swaps bytes as Buffer.swap16/32/64 do, and refuses a ragged length', () => {
+    const n = 8 * 1031; // the 32-byte lanes and a tail
+    const orig = Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + 7) % 256));
+    for (const size of [2, 4, 8] as const) {
+      const ours = Buffer.from(orig);
+      native!.swapBytes!(ours, size);
+      const node = Buffer.from(orig);
+      if (size === 2) node.swap16();
+      else if (size === 4) node.swap32();
+      else node.swap64();
+      expect(ours.equals(node)).toBe(true);
+    }
+    expect(() => native!.swapBytes!(new Uint8Array(6), 4)).toThrow(/multiple/);
+  });
+
   it('loads and runs inside worker threads (context-aware registration)', async () => {
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');

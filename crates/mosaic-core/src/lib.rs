@@ -34,6 +34,7 @@ macro_rules! avx2_twin {
 }
 
 pub mod area_crop;
+pub mod byte_swap;
 pub mod clip;
 pub mod coadd;
 pub mod corner_grid;

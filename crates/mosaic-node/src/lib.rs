@@ -74,6 +74,7 @@ exports! {
     "planeFitPasses" => plane_fit::passes, sync;
     "gatherPoints" => plane_fit::gather, sync;
     "alignmentOffset" => memory::alignment_offset, sync;
+    "swapBytes" => memory::swap_bytes, sync;
     "diffImages" => diff::diff, sync;
 }
 
