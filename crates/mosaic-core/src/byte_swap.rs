@@ -13,7 +13,7 @@ pub fn swap_bytes(data: &mut [u8], size: usize) -> Result<(), KernelError> {
     if !matches!(size, 2 | 4 | 8) {
         return Err(KernelError::Argument { name: "size", reason: "must be 2, 4 or 8" });
     }
-    if data.len() % size != 0 {
+    if !data.len().is_multiple_of(size) {
         return Err(KernelError::Argument { name: "data", reason: "length must be a multiple of the element size" });
     }
     #[allow(unused_mut)]
