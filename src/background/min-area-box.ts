@@ -25,6 +25,7 @@ function turn(o: readonly number[], a: readonly number[], b: readonly number[]):
 
 /** Convex hull, counter-clockwise, collinear points dropped, starting at the lowest (then rightmost) point. */
 export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>): Array<[number, number]> {
+  if (sortedByRow(xs, ys)) return rowOrderHull(xs, ys);
   const pts: Array<[number, number]> = [];
   for (let i = 0; i < xs.length; i++) pts.push([xs[i], ys[i]]);
   pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
@@ -42,6 +43,46 @@ export function convexHull(xs: ArrayLike<number>, ys: ArrayLike<number>): Array<
     upper.push(p);
   }
   const hull = [...lower.slice(0, -1), ...upper.slice(0, -1)];
+  let start = 0;
+  for (let i = 1; i < hull.length; i++) {
+    const [x, y] = hull[i];
+    if (y < hull[start][1] || (y === hull[start][1] && x > hull[start][0])) start = i;
+  }
+  return [...hull.slice(start), ...hull.slice(0, start)];
+}
+
+/** Whether the points come sorted by y, then x (as mFitplane's row extremes do). */
+function sortedByRow(xs: ArrayLike<number>, ys: ArrayLike<number>): boolean {
+  for (let i = 1; i < xs.length; i++) if (!(ys[i] > ys[i - 1] || (ys[i] === ys[i - 1] && xs[i] >= xs[i - 1]))) return false;
+  return true;
+}
+
+/**
+ * {@link convexHull} of points sorted by y, then x, without sorting them: the monotone chain
+ * of the points mirrored in the line y = x (where that order is the chain's x-then-y order),
+ * mirrored back and reversed. The same vertices in the same order (the hull with collinear
+ * points dropped is unique, and the turn tests are the same products, negated).
+ */
+function rowOrderHull(xs: ArrayLike<number>, ys: ArrayLike<number>): Array<[number, number]> {
+  const idx: number[] = [];
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1] || ys[i] !== ys[i - 1]) idx.push(i);
+  const point = (i: number): [number, number] => [xs[i], ys[i]];
+  // As the general path leaves them: by x, then y.
+  if (idx.length < 3) return idx.map(point).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  // turn() of the mirrored points (x and y swapped), which is −turn() of the points.
+  const mirrored = (o: number, a: number, b: number) => (ys[a] - ys[o]) * (xs[b] - xs[o]) - (xs[a] - xs[o]) * (ys[b] - ys[o]);
+  const chain = (order: number[]) => {
+    const out: number[] = [];
+    for (const p of order) {
+      while (out.length >= 2 && mirrored(out[out.length - 2], out[out.length - 1], p) <= 0) out.pop();
+      out.push(p);
+    }
+    return out;
+  };
+  const lower = chain(idx);
+  const upper = chain([...idx].reverse());
+  // Counter-clockwise in the mirror is clockwise here.
+  const hull = [...lower.slice(0, -1), ...upper.slice(0, -1)].reverse().map(point);
   let start = 0;
   for (let i = 1; i < hull.length; i++) {
     const [x, y] = hull[i];

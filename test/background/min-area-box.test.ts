@@ -40,6 +40,22 @@ describe('convexHull and minAreaBox', () => {
     });
   }
 
+  it('row-ordered jagged rows (one-pixel rows, repeated points, gaps) give the hull of the same points shuffled', () => {
+    const rand = rng(11);
+    for (let t = 0; t < 200; t++) {
+      const [xs, ys]: [number[], number[]] = [[], []];
+      for (let j = 0; j < 2 + (t % 40); j++) {
+        if (rand() < 0.1) continue;
+        const lo = Math.floor(10 * rand() + j * (t % 2 ? 0.3 : -0.2));
+        const hi = lo + (t % 5 === 0 ? 0 : Math.floor(30 * rand()));
+        xs.push(lo - 0.5, hi - 0.5);
+        ys.push(j - 0.25, j - 0.25);
+      }
+      const order = xs.map((_, i) => i).reverse();
+      expect(convexHull(xs, ys)).toEqual(convexHull(order.map((i) => xs[i]), order.map((i) => ys[i])));
+    }
+  });
+
   it('fewer than three distinct points have no box', () => {
     expect(minAreaBox([1, 1, 2], [0, 0, 0])).toBeUndefined();
     expect(convexHull([2, 1], [0, 0])).toEqual([[1, 0], [2, 0]]);
