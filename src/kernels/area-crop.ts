@@ -16,16 +16,19 @@ export function coveredBoundsTs(value: Float64Array, coverage: Float64Array, wid
   let i1 = -1;
   let j0 = height;
   let j1 = -1;
+  const covered = (k: number) => coverage[k] > 0 && Number.isFinite(value[k]);
   for (let j = 0; j < height; j++) {
     const row = j * width;
-    for (let i = 0; i < width; i++) {
-      if (coverage[row + i] > 0 && Number.isFinite(value[row + i])) {
-        if (i < i0) i0 = i;
-        if (i > i1) i1 = i;
-        if (j < j0) j0 = j;
-        j1 = j;
-      }
-    }
+    // In from both ends: the box hugs the footprint, so each scan stops within a few pixels.
+    let first = 0;
+    while (first < width && !covered(row + first)) first++;
+    if (first === width) continue;
+    let last = width - 1;
+    while (!covered(row + last)) last--;
+    if (first < i0) i0 = first;
+    if (last > i1) i1 = last;
+    if (j < j0) j0 = j;
+    j1 = j;
   }
   out[0] = i0;
   out[1] = i1;

@@ -23,22 +23,14 @@ fn covered_bounds_body(value: &[f64], coverage: &[f64], width: usize, height: us
     for j in 0..height {
         let row = j * width;
         let (v, c) = (&value[row..row + width], &coverage[row..row + width]);
-        let mut first = usize::MAX;
-        let mut last = 0;
-        for i in 0..width {
-            if c[i] > 0.0 && v[i].is_finite() {
-                if first == usize::MAX {
-                    first = i;
-                }
-                last = i;
-            }
-        }
-        if first != usize::MAX {
-            i0 = i0.min(first);
-            i1 = i1.max(last);
-            j0 = j0.min(j);
-            j1 = j;
-        }
+        let covered = |i: usize| c[i] > 0.0 && v[i].is_finite();
+        // In from both ends: the box hugs the footprint, so each scan stops within a few pixels.
+        let Some(first) = (0..width).find(|&i| covered(i)) else { continue };
+        let last = (first..width).rev().find(|&i| covered(i)).unwrap_or(first);
+        i0 = i0.min(first);
+        i1 = i1.max(last);
+        j0 = j0.min(j);
+        j1 = j;
     }
     Ok(if i0 == usize::MAX { None } else { Some((i0, i1, j0, j1)) })
 }
