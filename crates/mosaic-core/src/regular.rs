@@ -364,24 +364,10 @@ mod avx2 {
         _mm256_storeu_pd(v.as_mut_ptr().add(i), x)
     }
 
-    /// `src[idx[j]]` widened to f64, for four i32 indices.
-    ///
-    /// # Safety
-    /// Every index must be inside `src`.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    unsafe fn gather<T: Sample>(src: &[T], idx: __m128i) -> __m256d {
-        if T::IS_F32 {
-            _mm256_cvtps_pd(_mm_i32gather_ps::<4>(src.as_ptr() as *const f32, idx))
-        } else {
-            _mm256_i32gather_pd::<8>(src.as_ptr() as *const f64, idx)
-        }
-    }
-
     /// The 2×2 block of input pixels at each of four lane indices `idx` (row-major, `w`
-    /// wide): `[P00, P10, P01, P11]`, `Pxy` at `idx + x + y·w`, widened to f64. For f32 images
-    /// from two 8-byte loads per lane (each a row's pair) and a shuffle, rather than four
-    /// gathers, whose latency the lanes otherwise wait on (AMD cores gather slowly).
+    /// wide): `[P00, P10, P01, P11]`, `Pxy` at `idx + x + y·w`, widened to f64: from two loads
+    /// per lane (each a row's pair) and shuffles, rather than four gathers, whose latency the
+    /// lanes otherwise wait on (AMD cores gather slowly).
     ///
     /// # Safety
     /// `idx + w + 1` must be inside `src` for every lane.
@@ -402,8 +388,16 @@ mod avx2 {
             let wide = |v: __m256, hi: bool| _mm256_cvtps_pd(if hi { _mm256_extractf128_ps::<1>(v) } else { _mm256_castps256_ps128(v) });
             [wide(rows[0], false), wide(rows[0], true), wide(rows[1], false), wide(rows[1], true)]
         } else {
-            let at = |dx: i32| gather(src, _mm_add_epi32(idx, _mm_set1_epi32(dx)));
-            [at(0), at(1), at(w as i32), at(w as i32 + 1)]
+            let p = src.as_ptr() as *const f64;
+            let pair = |at: usize| _mm_loadu_pd(p.add(at));
+            let rows = [0, w].map(|dy| {
+                let (l0, l1, l2, l3) = (pair(k[0] as usize + dy), pair(k[1] as usize + dy), pair(k[2] as usize + dy), pair(k[3] as usize + dy));
+                // [x0 y0 x1 y1], [x2 y2 x3 y3] → [x0 x2 x1 x3], [y0 y2 y1 y3] → lanes in order.
+                let (v01, v23) = (_mm256_set_m128d(l1, l0), _mm256_set_m128d(l3, l2));
+                let order = |v: __m256d| _mm256_permute4x64_pd::<0b11_01_10_00>(v);
+                (order(_mm256_unpacklo_pd(v01, v23)), order(_mm256_unpackhi_pd(v01, v23)))
+            });
+            [rows[0].0, rows[0].1, rows[1].0, rows[1].1]
         }
     }
 
