@@ -42,6 +42,8 @@ export interface WriteFitsOptions {
   direct?: boolean;
   /** With `direct`: staging buffers made beforehand (util/direct-write.ts `stagingBuffers`). */
   staging?: Uint8Array[];
+  /** createFitsWriter only: remove an existing file at the path now, in the background (util/atomic-write.ts). */
+  replaceEarly?: boolean;
 }
 
 /** Pixels to write: a `FitsImage`, or any header + data + shape. */
@@ -227,7 +229,7 @@ export function createFitsWriter(path: string, header: Header | undefined, shape
   const bytesPerPixel = Math.abs(bitpix) / 8;
   let out: AtomicFileWriter;
   try {
-    out = new AtomicFileWriter(path, 'fits', { durable: options.durable, direct: options.direct, staging: options.staging });
+    out = new AtomicFileWriter(path, 'fits', { durable: options.durable, direct: options.direct, staging: options.staging, replaceEarly: options.replaceEarly });
   } catch (err) {
     const e = asMosaicError(err, { stage: 'fits', file: path });
     if (e.code === 'E_FILE_NOT_FOUND') throw new MosaicError('E_FILE_WRITE', 'cannot create the file (folder does not exist)', { stage: 'fits', file: path, cause: err });

@@ -291,10 +291,10 @@ class BandWindow {
     this.rows = { value: new Float64Array(box.width * bandRows), area: new Float64Array(box.width * bandRows) };
     const shape = [box.width, box.height];
     try {
-      // Atomic but not fsync'ed (a mosaic is recomputed, not restored), and appended front to
-      // back past the page cache.
+      // Atomic but not fsync'ed (a mosaic is recomputed, not restored), appended front to back
+      // past the page cache; a previous mosaic at the path goes now, in the background.
       for (const path of [output.value, output.area, ...(uncorrected ? [uncorrected] : [])])
-        this.writers.push(createFitsWriter(path, header, shape, { bitpix: -64, durable: false, direct: true, staging: staging[this.writers.length] }));
+        this.writers.push(createFitsWriter(path, header, shape, { bitpix: -64, durable: false, direct: true, staging: staging[this.writers.length], replaceEarly: true }));
     } catch (err) {
       this.abort();
       throw err;

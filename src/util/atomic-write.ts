@@ -101,13 +101,18 @@ export class AtomicFileWriter {
    * `direct` (default false) appends through {@link DirectAppender} (O_DIRECT where the file
    * system allows, bypassing the page cache): for large outputs written front to back only;
    * `staging` are its buffers made beforehand (util/direct-write.ts `stagingBuffers`).
+   * `replaceEarly` removes a file already at `path` now, in the background, instead of at
+   * {@link commit}: deleting a large file is slow on file systems with online discard (~50 ms
+   * per 0.3 GB on ext4 here), and a run that fails then leaves no stale file that looks like
+   * its result (still never a partial one).
    */
-  constructor(path: string, stage?: string, options: { durable?: boolean; direct?: boolean; staging?: Uint8Array[] } = {}) {
+  constructor(path: string, stage?: string, options: { durable?: boolean; direct?: boolean; staging?: Uint8Array[]; replaceEarly?: boolean } = {}) {
     this.path = path;
     this.stage = stage;
     this.durable = options.durable ?? true;
     checkDestination(path, stage);
     this.tmp = temporaryName(path);
+    if (options.replaceEarly) this.removeExisting();
     try {
       if (options.direct) {
         this.appender = new DirectAppender(this.tmp, options.staging);
@@ -116,6 +121,20 @@ export class AtomicFileWriter {
     } catch (err) {
       throw writeError(err, path, stage);
     }
+  }
+
+  /** Move an existing regular file at `path` aside and delete it in the background. */
+  private removeExisting(): void {
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (!st?.isFile()) return;
+    const aside = `${this.tmp}.old`;
+    try {
+      renameSync(this.path, aside);
+    } catch (err) {
+      throw writeError(err, this.path, this.stage);
+    }
+    // The event loop waits for it before the process ends; a failure leaves only the aside name.
+    void fsp.rm(aside, { force: true }).catch(() => undefined);
   }
 
   /** Whether the bytes bypass the page cache (a `direct` writer on a file system that allows it). */

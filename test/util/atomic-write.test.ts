@@ -32,6 +32,23 @@ describe('AtomicFileWriter', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
+  it('with replaceEarly, removes an existing file at once (in the background), and an abort leaves neither file', async () => {
+    const path = join(dir, 'early.txt');
+    writeFileSync(path, 'old');
+    const w = new AtomicFileWriter(path, 'test', { durable: false, direct: true, replaceEarly: true });
+    expect(existsSync(path)).toBe(false);
+    w.write(bytes('new'));
+    await w.commitAsync();
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    const again = new AtomicFileWriter(path, 'test', { durable: false, replaceEarly: true });
+    again.write(bytes('newer'));
+    again.abort();
+    expect(existsSync(path)).toBe(false);
+    // The aside copies are gone once the background removals have run.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
   it('refuses a destination that became a folder, with E_FILE_WRITE, leaving it alone', () => {
     const path = join(dir, 'became-dir');
     const w = new AtomicFileWriter(path, 'test', { durable: false });
