@@ -17,6 +17,7 @@
  * distorted (SIP) inputs stay on a coarse grid instead of being refined to exact.
  */
 import { fillCornerCells } from '../kernels/index.js';
+import { homographyCorners } from './project-homography.js';
 
 /**
  * Exact mapping of a batch of corners: for k < n, corner (ci[k], cj[k]) (0-based corner
@@ -37,6 +38,11 @@ export interface CornerGridOptions {
    * left saying which corners were mapped exactly.
    */
   buffers?: { cornerX: Float64Array; cornerY: Float64Array; state: Uint8Array };
+  /**
+   * The map is expected to be a homography (both WCSs gnomonic, no distortion): it is tried
+   * first, checked (project-homography.ts), before the grid.
+   */
+  homography?: boolean;
 }
 
 /** What {@link interpolateCorners} returns: full corner arrays plus how many corners it mapped exactly. */
@@ -72,6 +78,10 @@ export function interpolateCorners(cw: number, ch: number, exact: ExactCornerMap
   const cornerY = buf?.cornerY ?? new Float64Array(total);
   // 0 = not mapped, 1 = queued for the next exact batch, 2 = exact.
   const state = buf ? buf.state.fill(0) : new Uint8Array(total);
+  if (opts.homography) {
+    const exactCount = homographyCorners(cw, ch, tol, exact, { cornerX, cornerY, state });
+    if (exactCount !== undefined) return { cornerX, cornerY, exactCount };
+  }
   const batch = new Batch(exact, cornerX, cornerY, state);
 
   // Grid nodes: every `step` corners plus the last row/column.

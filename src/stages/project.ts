@@ -100,6 +100,11 @@ export interface ProjectInput {
   expand?: boolean;
   /** How output pixel corners are mapped (default: checked grid interpolation). */
   corners?: CornerMapOptions;
+  /**
+   * Both mappings are gnomonic projections of linear pixel maps (TAN, no distortion), so that
+   * template → input pixels is a homography (project-homography.ts; tried first, checked).
+   */
+  homography?: boolean;
   /** See `ProjectOptions.reuseOutput`. */
   reuseOutput?: boolean;
   /** See `ProjectOptions.into`. */
@@ -366,7 +371,7 @@ function mapCornerGrid(
       inY[k] = pix.y[k] - 1;
     }
   };
-  const g = interpolateCorners(cw, ch, exact, { step, tolPx: opts.tolPx, buffers });
+  const g = interpolateCorners(cw, ch, exact, { step, tolPx: opts.tolPx, buffers, homography: input.homography });
   return { cornerX: g.cornerX, cornerY: g.cornerY, solidAngle, exactCount: g.exactCount };
 }
 
@@ -688,6 +693,7 @@ export function project(image: FitsImage, template: Header, opts: ProjectOptions
       method: opts.method,
       expand: opts.expand,
       corners: { step: cornerGridStep(inWcs) },
+      homography: gnomonic(inWcs) && gnomonic(outWcs),
       outlineStep: outlineStep(inWcs),
       reuseOutput: opts.reuseOutput,
       into: opts.into,
@@ -717,6 +723,11 @@ export function imageFootprint(header: Header, shape: readonly number[], templat
   const input: OutlineInput = { srcWidth: shape[0], srcHeight: shape[1] ?? 1, inWcs, outWcs, outWidth, outHeight, inToOut, inToOutRotation, outlineStep: outlineStep(inWcs) };
   const e = outlineExtent(input);
   return { footprint: coverBox(e, input), work: workBox(e, input) };
+}
+
+/** Whether pixel → sky is a gnomonic projection (TAN) of a linear map (no distortion). */
+function gnomonic(wcs: Wcs): boolean {
+  return wcs.projectionCode === 'TAN' && wcs.distortion === 'none';
 }
 
 /** Outline sampling for an input (see `OutlineInput.outlineStep`): 4 pixels without distortion, else every pixel. */

@@ -11,6 +11,7 @@
 //! exact values themselves agree with the TypeScript `Wcs` to ~1e-12 (test/wcs/native.test.ts).
 
 use crate::corner_fill::fill_corner_cells;
+use crate::homography::homography_corners;
 use crate::error::{check_len, KernelError};
 use crate::wcs::{rotate_sky, Wcs};
 
@@ -204,6 +205,8 @@ pub fn interpolate_corners<F: FnMut(usize, usize) -> (f64, f64)>(
 /// [`interpolate_corners`] for `project`: corner (i, j) is template pixel (x0 + i + 0.5,
 /// y0 + j + 0.5) (1-based), mapped to the sky by `template`, through the frame rotation `rot`
 /// when the input's celestial frame differs, and to the input's 0-based pixel by `input`.
+/// Between two gnomonic WCSs the map is a homography, taken directly where it checks
+/// ([`crate::homography`]); elsewhere, and where it does not check, the checked grid.
 #[allow(clippy::too_many_arguments)]
 pub fn map_corner_grid(
     template: &Wcs,
@@ -227,6 +230,11 @@ pub fn map_corner_grid(
         let (px, py) = input.sky_to_pix_one(l, b);
         (px - 1.0, py - 1.0)
     };
+    if template.is_gnomonic() && input.is_gnomonic() && tol > 0.0 {
+        if let Some(count) = homography_corners(cw, ch, tol, exact, x, y, state)? {
+            return Ok(count);
+        }
+    }
     interpolate_corners(cw, ch, step, tol, exact, x, y, state)
 }
 

@@ -41,6 +41,7 @@ pub mod corner_grid;
 pub mod diff;
 pub mod corner_fill;
 pub mod error;
+pub mod homography;
 pub mod median;
 pub mod plane_fit;
 pub mod quadrants;

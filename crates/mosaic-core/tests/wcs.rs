@@ -318,3 +318,54 @@ fn euler_from_fiducial_puts_crval_at_the_reference_pixel() {
     }
     assert!(EulerAngles::from_fiducial(0.0, 80.0, 0.0, 0.0, Some(90.0), None).is_err());
 }
+
+/// A TAN WCS at (lon, lat) with 1″ pixels rotated by `rot` degrees.
+fn tan_wcs(lon: f64, lat: f64, crpix: [f64; 2], rot: f64) -> Wcs {
+    let (s, c) = (rot.to_radians().sin(), rot.to_radians().cos());
+    let scale = 1.0 / 3600.0;
+    let params = WcsParams {
+        projection: "TAN".to_string(),
+        pv: PvParams::default(),
+        crpix,
+        cd: [-scale * c, scale * s, scale * s, scale * c],
+        crval: [lon, lat],
+        euler: EulerAngles::from_fiducial(lon, lat, 0.0, 90.0, None, None).unwrap(),
+        distortion: Distortion::None,
+    };
+    Wcs::new(&params).unwrap()
+}
+
+#[test]
+fn tan_to_tan_corner_grids_are_one_homography_to_rounding() {
+    use mosaic_core::corner_grid::map_corner_grid;
+    // A template and a frame 0.2° away, rotated by 7°: the corner grid takes the homography.
+    let template = tan_wcs(275.2, -16.1, [3000.5, 3300.5], 0.0);
+    let input = tan_wcs(275.35, -15.95, [256.5, 512.5], 7.0);
+    let (x0, y0, cw, ch) = (2400.0, 2600.0, 601usize, 1101usize);
+    let (mut x, mut y, mut s) = (vec![0.0; cw * ch], vec![0.0; cw * ch], vec![0u8; cw * ch]);
+    let exact_count = map_corner_grid(&template, &input, None, x0, y0, cw, ch, 32, 1e-4, &mut x, &mut y, &mut s).unwrap();
+    assert_eq!(exact_count, 13, "the homography path");
+    let mut worst: f64 = 0.0;
+    for j in (0..ch).step_by(7) {
+        for i in (0..cw).step_by(5) {
+            let (l, b) = template.pix_to_sky_one(x0 + i as f64 + 0.5, y0 + j as f64 + 0.5);
+            let (px, py) = input.sky_to_pix_one(l, b);
+            worst = worst.max((x[i + cw * j] - (px - 1.0)).abs()).max((y[i + cw * j] - (py - 1.0)).abs());
+        }
+    }
+    assert!(worst < 1e-9, "worst corner off by {worst} px");
+    eprintln!("homography corners: worst {worst:e} px");
+    // A SIN frame is no homography of the TAN template: the checked grid, same tolerance.
+    let params = WcsParams {
+        projection: "SIN".to_string(),
+        pv: PvParams::default(),
+        crpix: [256.5, 512.5],
+        cd: [-1.0 / 3600.0, 0.0, 0.0, 1.0 / 3600.0],
+        crval: [275.35, -15.95],
+        euler: EulerAngles::from_fiducial(275.35, -15.95, 0.0, 90.0, None, None).unwrap(),
+        distortion: Distortion::None,
+    };
+    let sin = Wcs::new(&params).unwrap();
+    let n = map_corner_grid(&template, &sin, None, x0, y0, cw, ch, 32, 1e-4, &mut x, &mut y, &mut s).unwrap();
+    assert!(n > 13, "{n} exact corners: the checked grid");
+}

@@ -109,6 +109,12 @@ impl Wcs {
         })
     }
 
+    /// Whether pixel → sky is a gnomonic (TAN) projection of a linear map, no distortion: then
+    /// the map between two such WCSs is a homography (crate::homography).
+    pub fn is_gnomonic(&self) -> bool {
+        self.proj.is_gnomonic() && self.plane.is_linear()
+    }
+
     /// The projection (for its fiducial point).
     pub fn projection(&self) -> &Projection {
         &self.proj

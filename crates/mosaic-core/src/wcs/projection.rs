@@ -74,6 +74,11 @@ pub struct Projection {
 }
 
 impl Projection {
+    /// Whether this is the gnomonic projection (TAN), a central projection onto a plane.
+    pub fn is_gnomonic(&self) -> bool {
+        matches!(self.kind, Kind::Tan)
+    }
+
     /// Builds the projection of `code` (index into [`PROJECTION_CODES`] or name).
     ///
     /// # Errors
