@@ -201,6 +201,7 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     const combine = opts.combine ?? 'mean';
     const output = resolve(opts.output);
     const uncorrected = opts.uncorrectedOutput && background ? resolve(opts.uncorrectedOutput) : undefined;
+    refuseInputsAsOutputs(images, [output, areaFileName(output), ...(uncorrected ? [uncorrected] : [])]);
     const r = await buildStreaming(pool, template, images, {
       output, uncorrected, background, levelOnly: opts.levelOnly, fitBin: opts.fitBin ?? 1, slopePrior: opts.slopePrior, sweeps: opts.bgSweeps,
       method: opts.method ?? 'exact', combine, progress, warn, workdir,
@@ -227,6 +228,22 @@ export async function buildMosaic(opts: BuildOptions): Promise<BuildResult> {
     };
   } finally {
     await pool.close();
+  }
+}
+
+/**
+ * An output that is also an input (a previous mosaic in an input folder, found again by its
+ * image table) would be read as an image and then replaced: refused before any work.
+ * @throws MosaicError E_ARGUMENT naming the output.
+ */
+function refuseInputsAsOutputs(images: readonly ImageEntry[], outputs: readonly string[]): void {
+  const outs = new Set(outputs.map((p) => resolve(p)));
+  const clash = images.find((im) => outs.has(resolve(im.path)));
+  if (clash) {
+    throw new MosaicError('E_ARGUMENT', 'is also one of the input images (a previous mosaic?): write the mosaic elsewhere, or move it out of the inputs', {
+      stage: 'build',
+      file: outputs.find((p) => resolve(p) === resolve(clash.path)),
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,16 @@ describe('build on a simulated survey', () => {
     expect(d.matched.median).toBeLessThan(d.noiseSigma);
     expect(d.matched.median).toBeLessThan(d.plain.median / 3);
     expect(d.matched.p99).toBeLessThan(d.plain.p99);
+  });
+
+  it('refuses an output that is also an input (a previous mosaic in the input folder), before touching it', async () => {
+    const dir = join(scratch, 'with-old-mosaic');
+    mkdirSync(dir, { recursive: true });
+    for (const f of readdirSync(join(d.dir, 'raw')).slice(0, 2)) writeFileSync(join(dir, f), readFileSync(join(d.dir, 'raw', f)));
+    const old = join(dir, 'm.fits');
+    writeFileSync(old, readFileSync(d.mosaic));
+    await expect(buildMosaic({ inputs: [dir], output: old, threads: 2 })).rejects.toMatchObject({ code: 'E_ARGUMENT', file: old });
+    expect(readFileSync(old).equals(readFileSync(d.mosaic))).toBe(true);
   });
 
   it('is bit-identical for --threads 1 and --threads 2 and with a --workdir, and independent of the input order up to rounding', async () => {
