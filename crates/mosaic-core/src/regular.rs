@@ -13,8 +13,9 @@
 //! both axes makes the pixel irregular (`code = −1`); `reproject.rs` then takes its general
 //! 2×2 path or clips. Exact up to rounding (~1e-16 of the pixel area).
 //!
-//! The AVX2 lanes also gather the four input pixels and finish the pixel (value and coverage)
-//! when all four pixels of a lane group are regular and inside the image (`code = DONE`).
+//! The AVX2 lanes also load the four input pixels (the 2×2 block, two rows of two) and finish
+//! the pixel (value and coverage) when all four pixels of a lane group are regular and inside
+//! the image (`code = DONE`).
 //! The reciprocals `1 / (px − qx)`, `1 / (py − qy)` of each edge do not depend on the origin,
 //! so they are computed once per edge of the corner grid and shared by the two pixels on
 //! either side of it.
