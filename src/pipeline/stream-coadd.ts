@@ -200,7 +200,7 @@ export async function streamCoadd(
     // Queued behind the first projections (nothing is folded before both are done): after a
     // pair phase those fill its tail, and the faults then fall in the background solve, when
     // the threads would otherwise wait.
-    const used = window.directStaging(staging).map((b) => new Float64Array(b.buffer));
+    const used = window.directStaging().map((b) => new Float64Array(b.buffer));
     faulted = Promise.all([
       ...ring.map((s) => pool.run('prefault', { arrays: [s.sumVA, s.sumA] }, [], { low: opts.waitFor !== undefined })),
       ...(used.length > 0 ? [pool.run('prefault', { arrays: used }, [], { low: opts.waitFor !== undefined })] : []),
@@ -284,7 +284,7 @@ class BandWindow {
     /** Band sums made beforehand (taken before any new ones are made). */
     ring: CoadderScratch[] = [],
     /** Each writer's staging buffers made beforehand (util/direct-write.ts), when there are. */
-    staging: Array<Uint8Array[] | undefined> = [],
+    private readonly staging: Array<Uint8Array[] | undefined> = [],
   ) {
     this.free.push(...ring);
     this.count = Math.ceil(box.height / bandRows);
@@ -301,9 +301,9 @@ class BandWindow {
     }
   }
 
-  /** The buffers of `staging` (as given to the constructor) that went to writers which use them. */
-  directStaging(staging: Array<Uint8Array[] | undefined>): Uint8Array[] {
-    return this.writers.flatMap((w, k) => (w.direct ? (staging[k] ?? []) : []));
+  /** The staging buffers made beforehand that went to writers which use them (to fault in). */
+  directStaging(): Uint8Array[] {
+    return this.writers.flatMap((w, k) => (w.direct ? (this.staging[k] ?? []) : []));
   }
 
   /** Rows [first, end) of band `b` (template rows). */

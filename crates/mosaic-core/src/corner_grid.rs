@@ -102,6 +102,21 @@ fn interpolate(arr: &[f64], ni: &Axis, nj: &Axis, wi: &[f64; 3], wj: &[f64; 3], 
     sum
 }
 
+/// The arguments [`interpolate_corners`] and [`map_corner_grid`] check before any work.
+fn check_grid_args(cw: usize, ch: usize, step: usize, tol: f64, x: &[f64], y: &[f64], state: &[u8]) -> Result<(), KernelError> {
+    let total = cw * ch;
+    check_len("x", total, x.len())?;
+    check_len("y", total, y.len())?;
+    check_len("state", total, state.len())?;
+    if step < 2 {
+        return Err(KernelError::Argument { name: "step", reason: "must be at least 2" });
+    }
+    if !(tol > 0.0) {
+        return Err(KernelError::Argument { name: "tol", reason: "must be positive" });
+    }
+    Ok(())
+}
+
 /// Maps the `cw × ch` corner grid into `x`, `y` (index `i + cw·j`): exactly (`exact(i, j)`)
 /// on the checked coarse grid every `step` corners, interpolated elsewhere; `state` is left 2
 /// where a corner was mapped exactly, 0 elsewhere. Returns how many were mapped exactly.
@@ -118,16 +133,8 @@ pub fn interpolate_corners<F: FnMut(usize, usize) -> (f64, f64)>(
     y: &mut [f64],
     state: &mut [u8],
 ) -> Result<usize, KernelError> {
+    check_grid_args(cw, ch, step, tol, x, y, state)?;
     let total = cw * ch;
-    check_len("x", total, x.len())?;
-    check_len("y", total, y.len())?;
-    check_len("state", total, state.len())?;
-    if step < 2 {
-        return Err(KernelError::Argument { name: "step", reason: "must be at least 2" });
-    }
-    if !(tol > 0.0) {
-        return Err(KernelError::Argument { name: "tol", reason: "must be positive" });
-    }
     if total == 0 {
         return Ok(0);
     }
@@ -230,7 +237,9 @@ pub fn map_corner_grid(
         let (px, py) = input.sky_to_pix_one(l, b);
         (px - 1.0, py - 1.0)
     };
-    if template.is_gnomonic() && input.is_gnomonic() && tol > 0.0 {
+    // Checked here too, so that the homography path refuses what the grid would.
+    check_grid_args(cw, ch, step, tol, x, y, state)?;
+    if template.is_gnomonic() && input.is_gnomonic() {
         if let Some(count) = homography_corners(cw, ch, tol, exact, x, y, state)? {
             return Ok(count);
         }

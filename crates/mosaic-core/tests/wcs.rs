@@ -345,6 +345,9 @@ fn tan_to_tan_corner_grids_are_one_homography_to_rounding() {
     let (mut x, mut y, mut s) = (vec![0.0; cw * ch], vec![0.0; cw * ch], vec![0u8; cw * ch]);
     let exact_count = map_corner_grid(&template, &input, None, x0, y0, cw, ch, 32, 1e-4, &mut x, &mut y, &mut s).unwrap();
     assert_eq!(exact_count, 13, "the homography path");
+    // Arguments the checked grid refuses, the homography path refuses too.
+    assert!(map_corner_grid(&template, &input, None, x0, y0, cw, ch, 1, 1e-4, &mut x, &mut y, &mut s).is_err());
+    assert!(map_corner_grid(&template, &input, None, x0, y0, cw, ch, 32, 0.0, &mut x, &mut y, &mut s).is_err());
     let mut worst: f64 = 0.0;
     for j in (0..ch).step_by(7) {
         for i in (0..cw).step_by(5) {
